@@ -1,0 +1,63 @@
+/**
+ * What every compute command sets up from the common flags: log level, memory budget,
+ * compute backend.
+ * @module
+ */
+import { createSolver, log, memoryBudget, type Solver } from "@vinsar/core";
+import { numberArg, type ParsedArgs } from "./args.ts";
+import { H5Reader } from "@vinsar/hdf5";
+
+/** Run settings shared by the commands. */
+export interface RunContext {
+  solver: Solver;
+  /** Memory budget for block data, bytes. */
+  budgetBytes: number;
+  workers: number;
+}
+
+/** Build the {@link RunContext} from parsed common flags. */
+export async function makeContext(args: ParsedArgs): Promise<RunContext> {
+  if (args.quiet) log.setLevel("warn");
+  const maxMemory = numberArg(args.maxMemory, "--max-memory");
+  if (maxMemory !== undefined && !(maxMemory > 0)) {
+    throw new RangeError(`flag --max-memory: "${args.maxMemory}" must be a positive number of GB`);
+  }
+  let free = 8 * 1024 ** 3;
+  try {
+    const m = Deno.systemMemoryInfo();
+    free = m.available || m.free;
+  } catch { /* not available */ }
+  const budgetBytes = memoryBudget(maxMemory, free);
+  const workers = numberArg(args.workers, "--workers") ?? navigator.hardwareConcurrency ?? 1;
+  const solver = await createSolver(String(args.backend ?? "auto"));
+  log.debug(`backend ${solver.name}, memory budget ${(budgetBytes / 1024 ** 2).toFixed(0)} MB`);
+  return { solver, budgetBytes, workers };
+}
+
+/**
+ * MintPy's `--update` rule: skip when every output exists, is newer than every input, and
+ * its attributes `keys` equal `expected`.
+ */
+export async function isUpToDate(
+  inputs: string[],
+  outputs: string[],
+  expected: Record<string, string>,
+): Promise<boolean> {
+  try {
+    const inTime = Math.max(...inputs.map((p) => Deno.statSync(p).mtime?.getTime() ?? Infinity));
+    for (const o of outputs) {
+      const st = Deno.statSync(o);
+      if ((st.mtime?.getTime() ?? 0) < inTime) return false;
+    }
+    const r = await H5Reader.open(outputs[0]!);
+    try {
+      const attrs = r.attrs();
+      for (const [k, v] of Object.entries(expected)) if (attrs[k] !== v) return false;
+    } finally {
+      r.close();
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

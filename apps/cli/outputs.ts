@@ -1,0 +1,83 @@
+/**
+ * All-or-nothing outputs: every file a command writes is staged under a temporary name and
+ * renamed into place only when the whole command has succeeded, so a failed run never
+ * leaves a file that looks complete.
+ * @module
+ */
+import { H5Writer } from "@vinsar/hdf5";
+
+/** The files a command is writing. */
+export class OutputSet {
+  #writers: H5Writer[] = [];
+  #texts: Array<{ path: string; tmp: string }> = [];
+  #removals: string[] = [];
+
+  /** Start an HDF5 output at `path`. */
+  async h5(path: string): Promise<H5Writer> {
+    const w = await H5Writer.create(path);
+    this.#writers.push(w);
+    return w;
+  }
+
+  /** Stage a text output. */
+  text(path: string, content: string): void {
+    const tmp = `${path}.${Deno.pid}.tmp`;
+    Deno.writeTextFileSync(tmp, content);
+    this.#texts.push({ path, tmp });
+  }
+
+  /** Stage a binary output (PNG, ...). */
+  bytes(path: string, content: Uint8Array): void {
+    const tmp = `${path}.${Deno.pid}.tmp`;
+    Deno.writeFileSync(tmp, content);
+    this.#texts.push({ path, tmp });
+  }
+
+  /** Remove `path` on success (MintPy removes e.g. a stale exclude_date.txt). */
+  remove(path: string): void {
+    this.#removals.push(path);
+  }
+
+  commit(): void {
+    for (const w of this.#writers) w.commit();
+    for (const t of this.#texts) Deno.renameSync(t.tmp, t.path);
+    for (const p of this.#removals) {
+      try {
+        Deno.removeSync(p);
+      } catch { /* absent */ }
+    }
+  }
+
+  abort(): void {
+    for (const w of this.#writers) w.abort();
+    for (const t of this.#texts) {
+      try {
+        Deno.removeSync(t.tmp);
+      } catch { /* absent */ }
+    }
+  }
+}
+
+/** Run `fn` with a fresh {@link OutputSet}; commit on success, abort and rethrow on error. */
+export async function withOutputs<T>(fn: (out: OutputSet) => Promise<T>): Promise<T> {
+  const out = new OutputSet();
+  const onSignal = () => {
+    out.abort();
+    Deno.exit(130);
+  };
+  try {
+    Deno.addSignalListener("SIGINT", onSignal);
+  } catch { /* not supported */ }
+  try {
+    const r = await fn(out);
+    out.commit();
+    return r;
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    try {
+      Deno.removeSignalListener("SIGINT", onSignal);
+    } catch { /* not supported */ }
+  }
+}

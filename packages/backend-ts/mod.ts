@@ -1,0 +1,21 @@
+/**
+ * The pure-TypeScript compute backend: every {@link Solver} kernel on flat typed arrays.
+ * @module
+ */
+import type { BackendFactory, Solver } from "@vinsar/core";
+import { dgemm } from "./dgemm.ts";
+import { sparseCholeskySolve } from "./sparse_cholesky.ts";
+
+export { dgemm, sparseCholeskySolve };
+
+/** Create the TypeScript solver. */
+export function createTsSolver(): Solver {
+  return { name: "ts", dgemm, sparseCholeskySolve };
+}
+
+/** Factory for the backend registry. */
+export const tsBackend: BackendFactory = {
+  name: "ts",
+  priority: 10,
+  create: () => Promise.resolve(createTsSolver()),
+};

@@ -1,0 +1,400 @@
+/**
+ * Thin, safe layer over h5wasm: loading (with the LZF/zstd/... filter plugins), reading
+ * hyperslabs, writing datasets and attributes, and atomic output files.
+ *
+ * h5wasm reports HDF5 failures by printing an HDF5-DIAG trace on stderr and returning
+ * garbage (or zeros) without throwing. Every read and write here runs inside a guard that
+ * captures those traces and turns them into a thrown {@link H5Error}.
+ *
+ * @module
+ */
+
+// deno-lint-ignore-file no-explicit-any
+import fs from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Numeric typed arrays h5wasm returns for numeric datasets. */
+export type NumericArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array;
+
+/** An HDF5 read or write failure, naming the file and dataset. */
+export class H5Error extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "H5Error";
+  }
+}
+
+let h5: any = null;
+let loading: Promise<any> | null = null;
+const captured: string[] = [];
+let guardDepth = 0;
+
+/**
+ * Load h5wasm once, with its filter plugins on the search path.
+ * HDF5 diagnostics written to stderr during a guarded call are captured and become
+ * exceptions instead of being printed.
+ */
+export function loadH5wasm(): Promise<any> {
+  if (h5) return Promise.resolve(h5);
+  if (loading) return loading;
+  loading = (async () => {
+    // h5wasm is built with NODERAWFS: HDF5 prints its diagnostics with fs.writeSync(2, ...).
+    const writeSync = fs.writeSync as (...args: any[]) => number;
+    (fs as any).writeSync = (fd: number, buf: any, ...rest: any[]): number => {
+      if (fd === 2) {
+        const text = typeof buf === "string" ? buf : new TextDecoder().decode(
+          (buf as Uint8Array).subarray(rest[0] ?? 0, (rest[0] ?? 0) + (rest[1] ?? buf.length)),
+        );
+        if (guardDepth > 0 || /HDF5-DIAG|^\s+(#\d+|major|minor):/.test(text)) {
+          captured.push(text);
+          return typeof buf === "string" ? buf.length : (rest[1] ?? buf.length);
+        }
+      }
+      return writeSync(fd, buf, ...rest);
+    };
+    const mod = await import("h5wasm/node");
+    const lib = mod.default ?? mod;
+    const Module = await lib.ready;
+    const pluginIndex = import.meta.resolve("h5wasm-plugins");
+    const pluginDir = dirname(fileURLToPath(pluginIndex)) + "/plugins";
+    Module.insert_plugin_search_path(Deno.realPathSync(pluginDir), 0);
+    h5 = lib;
+    return lib;
+  })();
+  return loading;
+}
+
+/** Run `fn`, turning HDF5 diagnostics or exceptions into an {@link H5Error} with `what`. */
+export function guarded<T>(what: string, fn: () => T): T {
+  captured.length = 0;
+  guardDepth++;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    throw new H5Error(`${what}: ${firstDiag() ?? (e instanceof Error ? e.message : String(e))}`);
+  } finally {
+    guardDepth--;
+  }
+  const diag = firstDiag();
+  if (diag !== undefined) throw new H5Error(`${what}: ${diag}`);
+  return result;
+}
+
+function firstDiag(): string | undefined {
+  if (captured.length === 0) return undefined;
+  const minor = captured.find((l) => /minor:/.test(l));
+  const text = captured.join(" ").replace(/\s+/g, " ");
+  captured.length = 0;
+  const m = /H5\w+\(\): ([^#]*?)(?: major:| #|$)/.exec(text);
+  return (m?.[1]?.trim() ?? minor?.trim() ?? "HDF5 error");
+}
+
+/** Shape, element type and storage of one dataset. */
+export interface DatasetInfo {
+  name: string;
+  shape: number[];
+  /** h5wasm dtype string: "<f", "<d", "<h", "S8", ... ("bool" for MintPy's enum bool). */
+  dtype: string;
+  /** Chunk shape, or null for contiguous storage. */
+  chunks: number[] | null;
+  /** Names of the filters applied (gzip/deflate, lzf, ...). */
+  filters: string[];
+}
+
+/** Attribute values are returned as MintPy stores them: strings (numbers stringified). */
+export type Attrs = Record<string, string>;
+
+function attrValueToString(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>).join(" ");
+  if (Array.isArray(v)) return v.map(String).join(" ");
+  return String(v);
+}
+
+/** A read-only HDF5 file. Close it when done. */
+export class H5Reader {
+  readonly path: string;
+  #file: any;
+
+  private constructor(path: string, file: any) {
+    this.path = path;
+    this.#file = file;
+  }
+
+  /** Open `path` for reading; a missing or non-HDF5 file gives an {@link H5Error}. */
+  static async open(path: string): Promise<H5Reader> {
+    const lib = await loadH5wasm();
+    let stat: Deno.FileInfo;
+    try {
+      stat = Deno.statSync(path);
+    } catch {
+      throw new H5Error(`${path}: file not found`);
+    }
+    if (!stat.isFile) throw new H5Error(`${path}: not a file`);
+    const file = guarded(`${path}: cannot open as HDF5`, () => new lib.File(path, "r"));
+    if (!file || file.file_id === undefined || file.file_id < 0n) {
+      throw new H5Error(`${path}: cannot open as HDF5`);
+    }
+    return new H5Reader(path, file);
+  }
+
+  /** Root attributes as strings. */
+  attrs(): Attrs {
+    return guarded(`${this.path}: reading attributes`, () => {
+      const out: Attrs = {};
+      for (const [k, a] of Object.entries(this.#file.attrs as Record<string, any>)) {
+        out[k] = attrValueToString(a.value);
+      }
+      return out;
+    });
+  }
+
+  /** Names of the root-level datasets. */
+  datasets(): string[] {
+    return guarded(
+      `${this.path}: listing datasets`,
+      () => (this.#file.keys() as string[]).filter((k) => this.#file.get(k)?.type === "Dataset"),
+    );
+  }
+
+  has(name: string): boolean {
+    return this.datasets().includes(name);
+  }
+
+  #dataset(name: string): any {
+    const ds = guarded(`${this.path}: dataset ${name}`, () => this.#file.get(name));
+    if (!ds || ds.type !== "Dataset") {
+      throw new H5Error(`${this.path}: no dataset "${name}"`);
+    }
+    return ds;
+  }
+
+  /** Shape, dtype, chunking and filters of dataset `name`. */
+  info(name: string): DatasetInfo {
+    const ds = this.#dataset(name);
+    return guarded(`${this.path}: dataset ${name}`, () => {
+      const md = ds.metadata;
+      const isBool = md.enum_type && md.size === 1 &&
+        Object.keys(md.enum_type.members ?? {}).sort().join() === "FALSE,TRUE";
+      return {
+        name,
+        shape: (md.shape ?? []).map(Number),
+        dtype: isBool ? "bool" : String(ds.dtype),
+        chunks: md.chunks ? md.chunks.map(Number) : null,
+        filters: (ds.filters ?? []).map((f: any) => String(f.name)),
+      };
+    });
+  }
+
+  /**
+   * Read a hyperslab `[start, stop)` per dimension (missing trailing dimensions are whole).
+   * Returns a typed array in C order. An HDF5 failure (bad filter, truncated file) throws.
+   */
+  read(name: string, ranges: Array<[number, number]> = []): NumericArray {
+    const ds = this.#dataset(name);
+    const shape = this.info(name).shape;
+    const full: Array<[number, number]> = shape.map((n, i) => ranges[i] ?? [0, n]);
+    for (const [i, [a, b]] of full.entries()) {
+      if (a < 0 || b > (shape[i] ?? 0) || a > b) {
+        throw new H5Error(
+          `${this.path}: dataset ${name}: range [${a}, ${b}) outside dimension ${i} of size ${
+            shape[i]
+          }`,
+        );
+      }
+    }
+    const count = full.reduce((p, [a, b]) => p * (b - a), 1);
+    if (count === 0) return new Float32Array(0);
+    if (shape.length === 0) {
+      return guarded(`${this.path}: reading ${name}`, () => ds.value);
+    }
+    const data = guarded(`${this.path}: reading ${name}`, () => ds.slice(full));
+    if (!ArrayBuffer.isView(data)) {
+      throw new H5Error(`${this.path}: dataset ${name} is not numeric`);
+    }
+    return data as NumericArray;
+  }
+
+  /** Read a string dataset (e.g. MintPy's `date`), flattened, trailing NULs stripped. */
+  readStrings(name: string): string[] {
+    const ds = this.#dataset(name);
+    const v = guarded(`${this.path}: reading ${name}`, () => ds.value);
+    const flat: unknown[] = Array.isArray(v) ? v.flat(4) : [v];
+    return flat.map((s) =>
+      (typeof s === "string" ? s : new TextDecoder().decode(s as Uint8Array)).replace(/\0+$/, "")
+    );
+  }
+
+  close(): void {
+    try {
+      this.#file.close();
+    } catch { /* already closed */ }
+  }
+}
+
+/** Options for a dataset created by {@link H5Writer.create}. */
+export interface CreateOptions {
+  /** Chunk shape; default: whole leading dimensions of ~1 MB. */
+  chunks?: number[];
+  /** Compression: "gzip" (level 4) or none. */
+  compression?: "gzip" | null;
+}
+
+/**
+ * Writes an HDF5 file atomically: everything goes to `<path>.<pid>.tmp.h5` and is renamed to
+ * `path` by {@link H5Writer.commit}; {@link H5Writer.abort} removes the partial file.
+ */
+export class H5Writer {
+  readonly path: string;
+  readonly tmpPath: string;
+  #file: any;
+
+  private constructor(path: string, tmpPath: string, file: any) {
+    this.path = path;
+    this.tmpPath = tmpPath;
+    this.#file = file;
+  }
+
+  /** Create a writer for `path`; fails with a one-line error if the folder is not writable. */
+  static async create(path: string): Promise<H5Writer> {
+    const lib = await loadH5wasm();
+    const tmpPath = `${path}.${Deno.pid}.tmp.h5`;
+    try {
+      Deno.writeFileSync(tmpPath, new Uint8Array(0));
+    } catch (e) {
+      throw new H5Error(`${path}: cannot write output (${e instanceof Error ? e.name : e})`);
+    }
+    const file = guarded(`${path}: cannot create`, () => new lib.File(tmpPath, "w"));
+    return new H5Writer(path, tmpPath, file);
+  }
+
+  /** Set root attributes (values stored as strings, like MintPy). */
+  setAttrs(attrs: Attrs): void {
+    guarded(`${this.path}: writing attributes`, () => {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (k in this.#file.attrs) this.#file.delete_attribute(k);
+        this.#file.create_attribute(k, String(v));
+      }
+    });
+  }
+
+  /**
+   * Create a numeric dataset of `shape` with `dtype` ("<f" float32, "<d" float64, "<h" int16,
+   * "<i" int32, "|u1" uint8, "|b1" bool). Fill it with {@link H5Writer.write}.
+   */
+  create(name: string, shape: number[], dtype: string, opts: CreateOptions = {}): void {
+    const chunks = opts.chunks ?? defaultChunks(shape, dtypeBytes(dtype));
+    guarded(`${this.path}: creating ${name}`, () => {
+      const empty = shape.map((n, i) => (i === 0 ? 0 : n));
+      this.#file.create_dataset({
+        name,
+        data: emptyTyped(dtype),
+        shape: empty,
+        maxshape: shape,
+        chunks,
+        dtype,
+        ...(opts.compression === "gzip" ? { compression: "gzip", compression_opts: 4 } : {}),
+      });
+      this.#file.get(name).resize(shape);
+    });
+  }
+
+  /** Write `data` (C order) into the hyperslab `ranges` of dataset `name`. */
+  write(name: string, ranges: Array<[number, number]>, data: NumericArray): void {
+    guarded(`${this.path}: writing ${name}`, () => {
+      const ds = this.#file.get(name);
+      const shape: number[] = ds.metadata.shape.map(Number);
+      const full = shape.map((n, i) => ranges[i] ?? [0, n]);
+      ds.write_slice(full, data);
+    });
+  }
+
+  /** Write a whole small dataset in one call (numbers or fixed-length strings). */
+  writeWhole(
+    name: string,
+    data: NumericArray | string[],
+    opts: { shape?: number[]; dtype?: string } = {},
+  ): void {
+    guarded(`${this.path}: writing ${name}`, () => {
+      if (Array.isArray(data)) {
+        const len = Math.max(1, ...data.map((s) => s.length));
+        this.#file.create_dataset({
+          name,
+          data,
+          shape: opts.shape ?? [data.length],
+          dtype: `S${len}`,
+        });
+      } else {
+        this.#file.create_dataset({
+          name,
+          data,
+          shape: opts.shape ?? [data.length],
+          ...(opts.dtype ? { dtype: opts.dtype } : {}),
+        });
+      }
+    });
+  }
+
+  /** Flush, close and rename into place. */
+  commit(): void {
+    guarded(`${this.path}: closing`, () => this.#file.close());
+    Deno.renameSync(this.tmpPath, this.path);
+  }
+
+  /** Close and delete the partial file. Safe to call after commit. */
+  abort(): void {
+    try {
+      this.#file.close();
+    } catch { /* closed */ }
+    try {
+      Deno.removeSync(this.tmpPath);
+    } catch { /* gone */ }
+  }
+}
+
+function dtypeBytes(dtype: string): number {
+  const m = /(\d+)$/.exec(dtype);
+  if (m) return Number(m[1]);
+  return { "<f": 4, "<d": 8, "<h": 2, "<i": 4, "|u1": 1, "|b1": 1, "<H": 2, "<I": 4 }[dtype] ?? 4;
+}
+
+function emptyTyped(dtype: string): NumericArray {
+  switch (dtype) {
+    case "<d":
+      return new Float64Array(0);
+    case "<h":
+      return new Int16Array(0);
+    case "<i":
+      return new Int32Array(0);
+    case "|u1":
+    case "|b1":
+      return new Uint8Array(0);
+    default:
+      return new Float32Array(0);
+  }
+}
+
+/** Chunks of whole trailing 2-D slabs of about 1 MB, at least one row. */
+function defaultChunks(shape: number[], bytes: number): number[] {
+  const target = 1 << 20;
+  const chunks = shape.map((n) => Math.max(1, n));
+  if (shape.length >= 2) {
+    const w = shape[shape.length - 1]!;
+    const rowBytes = w * bytes;
+    const rows = Math.max(1, Math.min(shape[shape.length - 2]!, Math.floor(target / rowBytes)));
+    chunks[chunks.length - 2] = rows;
+    for (let i = 0; i < chunks.length - 2; i++) chunks[i] = 1;
+  }
+  return chunks;
+}

@@ -1,0 +1,5 @@
+/**
+ * MintPy's HDF5 files over h5wasm. The only package of vinsar that touches files.
+ * @module
+ */
+export * from "./h5.ts";
