@@ -22,8 +22,19 @@ let sink: LogSink = (lvl, line) => {
   } catch { /* stderr closed */ }
 };
 
+/** A leveled logger. */
+export interface Logger {
+  setLevel(l: LogLevel): void;
+  getLevel(): LogLevel;
+  setSink(s: LogSink): LogSink;
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
 /** The shared logger. */
-export const log = {
+export const log: Logger = {
   setLevel(l: LogLevel): void {
     level = l;
   },
