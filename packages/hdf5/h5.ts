@@ -180,7 +180,10 @@ export class H5Reader {
     return ds;
   }
 
-  /** Shape, dtype, chunking and filters of dataset `name`. */
+  /** Largest single hyperslab read, in bytes (h5wasm's heap is capped at 2 GB). */
+export const MAX_SINGLE_READ_BYTES = 512 * 2 ** 20;
+
+/** Shape, dtype, chunking and filters of dataset `name`. */
   info(name: string): DatasetInfo {
     const ds = this.#dataset(name);
     return guarded(`${this.path}: dataset ${name}`, () => {
@@ -216,6 +219,14 @@ export class H5Reader {
     }
     const count = full.reduce((p, [a, b]) => p * (b - a), 1);
     if (count === 0) return new Float32Array(0);
+    // Near h5wasm's 2 GB heap cap HDF5's own allocations fail and reads come back as zeros
+    // without an error, so single reads are kept well below it.
+    const bytes = count * dtypeBytes(this.info(name).dtype);
+    if (bytes > MAX_SINGLE_READ_BYTES) {
+      throw new H5Error(
+        `${this.path}: dataset ${name}: a read of ${(bytes / 2 ** 20).toFixed(0)} MB exceeds the ${MAX_SINGLE_READ_BYTES / 2 ** 20} MB limit of one read (use smaller blocks)`,
+      );
+    }
     if (shape.length === 0) {
       return guarded(`${this.path}: reading ${name}`, () => ds.value);
     }
