@@ -180,10 +180,7 @@ export class H5Reader {
     return ds;
   }
 
-  /** Largest single hyperslab read, in bytes (h5wasm's heap is capped at 2 GB). */
-export const MAX_SINGLE_READ_BYTES = 512 * 2 ** 20;
-
-/** Shape, dtype, chunking and filters of dataset `name`. */
+  /** Shape, dtype, chunking and filters of dataset `name`. */
   info(name: string): DatasetInfo {
     const ds = this.#dataset(name);
     return guarded(`${this.path}: dataset ${name}`, () => {
@@ -224,7 +221,9 @@ export const MAX_SINGLE_READ_BYTES = 512 * 2 ** 20;
     const bytes = count * dtypeBytes(this.info(name).dtype);
     if (bytes > MAX_SINGLE_READ_BYTES) {
       throw new H5Error(
-        `${this.path}: dataset ${name}: a read of ${(bytes / 2 ** 20).toFixed(0)} MB exceeds the ${MAX_SINGLE_READ_BYTES / 2 ** 20} MB limit of one read (use smaller blocks)`,
+        `${this.path}: dataset ${name}: a read of ${(bytes / 2 ** 20).toFixed(0)} MB exceeds the ${
+          MAX_SINGLE_READ_BYTES / 2 ** 20
+        } MB limit of one read (use smaller blocks)`,
       );
     }
     if (shape.length === 0) {
