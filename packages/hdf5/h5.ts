@@ -99,6 +99,9 @@ function firstDiag(): string | undefined {
   return (m?.[1]?.trim() ?? minor?.trim() ?? "HDF5 error");
 }
 
+/** Largest single hyperslab read, in bytes (h5wasm's heap is capped at 2 GB). */
+export const MAX_SINGLE_READ_BYTES = 512 * 2 ** 20;
+
 /** Shape, element type and storage of one dataset. */
 export interface DatasetInfo {
   name: string;
