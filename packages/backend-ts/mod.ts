@@ -5,12 +5,14 @@
 import type { BackendFactory, Solver } from "@vinsar/core";
 import { dgemm } from "./dgemm.ts";
 import { sparseCholeskySolve } from "./sparse_cholesky.ts";
+import { assembleNormalEquations } from "./normal_equations.ts";
+import { temporalCoherence } from "./temporal_coherence.ts";
 
-export { dgemm, sparseCholeskySolve };
+export { assembleNormalEquations, dgemm, sparseCholeskySolve, temporalCoherence };
 
 /** Create the TypeScript solver. */
 export function createTsSolver(): Solver {
-  return { name: "ts", dgemm, sparseCholeskySolve };
+  return { name: "ts", dgemm, sparseCholeskySolve, assembleNormalEquations, temporalCoherence };
 }
 
 /** Factory for the backend registry. */

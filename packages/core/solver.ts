@@ -37,6 +37,27 @@ export interface CholeskyPlan {
   readonly updB: Int32Array;
 }
 
+/**
+ * Where each observation (interferogram) of a network lands in its weighted normal
+ * equations `A^T W A x = A^T W y`, for the {@link CholeskyPlan} of that network. Interferogram
+ * k joins date1 (coefficient -1 in A) and date2 (+1); the reference date has no unknown.
+ * Entry indices point into L's `nnz` entries; positions are elimination positions.
+ */
+export interface NetworkScatter {
+  /** Number of observations K. */
+  readonly numObs: number;
+  /** Entry of the diagonal of date1's unknown, -1 when date1 is the reference date. */
+  readonly diag1: Int32Array;
+  /** Entry of the diagonal of date2's unknown, -1 when date2 is the reference date. */
+  readonly diag2: Int32Array;
+  /** Entry of the coupling of the two unknowns (lower triangle), -1 if either is the reference. */
+  readonly offDiag: Int32Array;
+  /** Elimination position (row of the right-hand side) of date1's unknown, or -1. */
+  readonly pos1: Int32Array;
+  /** Elimination position of date2's unknown, or -1. */
+  readonly pos2: Int32Array;
+}
+
 /** A compute backend: a named set of batched kernels. */
 export interface Solver {
   /** Backend name as used by `--backend` ("ts", "wasm"). */
@@ -77,5 +98,49 @@ export interface Solver {
     values: Float64Array,
     rhs: Float64Array,
     status: Uint8Array,
+  ): void;
+
+  /**
+   * Batched weighted normal equations of a network (a reduced weighted graph Laplacian)
+   * scattered into the pattern of L, ready for {@link Solver.sparseCholeskySolve}.
+   * @param obs `numObs * lanes` lane-fastest observations (radians); must be finite
+   *   everywhere (put 0 where the weight is 0).
+   * @param weight `numObs * lanes` lane-fastest weights (the square of MintPy's sqrt weight);
+   *   0 removes an observation.
+   * @param values `plan.nnz * lanes` output: zeroed, then the lower triangle of each
+   *   lane's `A^T W A` (fill-in entries stay 0).
+   * @param rhs `plan.n * lanes` output: each lane's `A^T W y` in elimination order.
+   */
+  assembleNormalEquations(
+    plan: CholeskyPlan,
+    scatter: NetworkScatter,
+    lanes: number,
+    obs: Float64Array,
+    weight: Float64Array,
+    values: Float64Array,
+    rhs: Float64Array,
+  ): void;
+
+  /**
+   * Batched temporal coherence `|sum_k use_k exp(j e_k)| / sum_k use_k` with the unweighted
+   * residual `e_k = obs_k - (ts[date2[k]] - ts[date1[k]])`; 0 for a lane with no observation.
+   * sin/cos may be approximated to 1e-9 absolute.
+   * @param date1 `numObs` date indices of each observation's first date.
+   * @param date2 `numObs` date indices of each observation's second date.
+   * @param obs `numObs * lanes` lane-fastest observations (radians), finite everywhere.
+   * @param use `numObs * lanes` lane-fastest 1 (observation used) or 0.
+   * @param ts `numDates * lanes` lane-fastest phase of each date (radians).
+   * @param out `lanes` temporal coherence of each lane.
+   */
+  temporalCoherence(
+    numObs: number,
+    numDates: number,
+    lanes: number,
+    date1: Int32Array,
+    date2: Int32Array,
+    obs: Float64Array,
+    use: Float64Array,
+    ts: Float64Array,
+    out: Float64Array,
   ): void;
 }

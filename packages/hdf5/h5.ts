@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { boolPlaceholderMember, patchBoolPlaceholders } from "./_bool_enum.ts";
 
 /** Numeric typed arrays h5wasm returns for numeric datasets. */
 export type NumericArray =
@@ -34,6 +35,8 @@ export class H5Error extends Error {
 }
 
 let h5: any = null;
+/** The emscripten module of h5wasm (its heap and low-level calls), once loaded. */
+let h5Module: any = null;
 let loading: Promise<any> | null = null;
 const captured: string[] = [];
 let guardDepth = 0;
@@ -64,6 +67,7 @@ export function loadH5wasm(): Promise<any> {
     const mod = await import("h5wasm/node");
     const lib = mod.default ?? mod;
     const Module = await lib.ready;
+    h5Module = Module;
     const pluginIndex = import.meta.resolve("h5wasm-plugins");
     const pluginDir = dirname(fileURLToPath(pluginIndex)) + "/plugins";
     Module.insert_plugin_search_path(Deno.realPathSync(pluginDir), 0);
@@ -239,6 +243,55 @@ export class H5Reader {
     return data as NumericArray;
   }
 
+  /**
+   * Read a hyperslab of a float32 dataset straight into `out` (C order, `out.length` must be
+   * the hyperslab's size). Unlike {@link H5Reader.read}, no new array is made per call: those
+   * copies live outside V8's heap and pile up until a late garbage collection, which is most
+   * of the memory of a streaming pass. Other dtypes are read and converted.
+   */
+  readInto(name: string, ranges: Array<[number, number]>, out: Float32Array): void {
+    const info = this.info(name);
+    const full: Array<[number, number]> = info.shape.map((n, i) => ranges[i] ?? [0, n]);
+    const count = full.reduce((p, [a, b]) => p * (b - a), 1);
+    if (count !== out.length) {
+      throw new H5Error(
+        `${this.path}: dataset ${name}: hyperslab of ${count} values for a buffer of ${out.length}`,
+      );
+    }
+    if (info.dtype !== "<f" || count === 0) {
+      out.set(this.read(name, ranges));
+      return;
+    }
+    for (const [i, [a, b]] of full.entries()) {
+      if (a < 0 || b > info.shape[i]! || a > b) {
+        throw new H5Error(
+          `${this.path}: dataset ${name}: range [${a}, ${b}) outside dimension ${i} of size ${
+            info.shape[i]
+          }`,
+        );
+      }
+    }
+    const ds = this.#dataset(name);
+    const Module = h5Module;
+    const ptr: number = Module._malloc(count * 4);
+    if (!ptr) throw new H5Error(`${this.path}: reading ${name}: out of wasm memory`);
+    try {
+      guarded(`${this.path}: reading ${name}`, () =>
+        Module.get_dataset_data(
+          ds.file_id,
+          ds.path,
+          full.map(([a, b]) => BigInt(b - a)),
+          full.map(([a]) => BigInt(a)),
+          full.map(() => 1n),
+          BigInt(ptr),
+        ));
+      // The heap may have grown during the read: take its buffer only now.
+      out.set(new Float32Array(Module.HEAPU8.buffer, ptr, count));
+    } finally {
+      Module._free(ptr);
+    }
+  }
+
   /** Read a string dataset (e.g. MintPy's `date`), flattened, trailing NULs stripped. */
   readStrings(name: string): string[] {
     const ds = this.#dataset(name);
@@ -260,8 +313,8 @@ export class H5Reader {
 export interface CreateOptions {
   /** Chunk shape; default: whole leading dimensions of ~1 MB. */
   chunks?: number[];
-  /** Compression: "gzip" (level 4) or none. */
-  compression?: "gzip" | null;
+  /** Compression: "gzip" (level 4), "lzf" (h5py's LZF filter, as MintPy's connectComponent) or none. */
+  compression?: "gzip" | "lzf" | null;
 }
 
 /**
@@ -272,6 +325,8 @@ export class H5Writer {
   readonly path: string;
   readonly tmpPath: string;
   #file: any;
+  /** Bool datasets: name -> placeholder member, turned into h5py's enum on commit. */
+  #bools = new Map<string, string>();
 
   private constructor(path: string, tmpPath: string, file: any) {
     this.path = path;
@@ -302,22 +357,36 @@ export class H5Writer {
     });
   }
 
+  /** Set string attributes of dataset `name` (MintPy puts e.g. `UNIT` on each dataset). */
+  setDatasetAttrs(name: string, attrs: Attrs): void {
+    guarded(`${this.path}: writing attributes of ${name}`, () => {
+      const ds = this.#file.get(name);
+      for (const [k, v] of Object.entries(attrs)) {
+        if (k in ds.attrs) ds.delete_attribute(k);
+        ds.create_attribute(k, String(v));
+      }
+    });
+  }
+
   /**
    * Create a numeric dataset of `shape` with `dtype` ("<f" float32, "<d" float64, "<h" int16,
-   * "<i" int32, "|u1" uint8, "|b1" bool). Fill it with {@link H5Writer.write}.
+   * "<i" int32, "|u1" uint8, "|b1" int8, "bool" h5py's bool enum, written from 0/1 bytes).
+   * Fill it with {@link H5Writer.write}.
    */
   create(name: string, shape: number[], dtype: string, opts: CreateOptions = {}): void {
     const chunks = opts.chunks ?? defaultChunks(shape, dtypeBytes(dtype));
     guarded(`${this.path}: creating ${name}`, () => {
       const empty = shape.map((n, i) => (i === 0 ? 0 : n));
+      const member = dtype === "bool" ? this.#boolMember(name) : null;
       this.#file.create_dataset({
         name,
-        data: emptyTyped(dtype),
+        data: member ? new Map([[member, new Int8Array(0)]]) : emptyTyped(dtype),
         shape: empty,
         maxshape: shape,
         chunks,
-        dtype,
+        dtype: member ? [[member, "<b"]] : dtype,
         ...(opts.compression === "gzip" ? { compression: "gzip", compression_opts: 4 } : {}),
+        ...(opts.compression === "lzf" ? { compression: 32000, compression_opts: [] } : {}),
       });
       this.#file.get(name).resize(shape);
     });
@@ -329,7 +398,8 @@ export class H5Writer {
       const ds = this.#file.get(name);
       const shape: number[] = ds.metadata.shape.map(Number);
       const full = shape.map((n, i) => ranges[i] ?? [0, n]);
-      ds.write_slice(full, data);
+      const member = this.#bools.get(name);
+      ds.write_slice(full, member ? new Map([[member, asInt8(data)]]) : data);
     });
   }
 
@@ -348,6 +418,14 @@ export class H5Writer {
           shape: opts.shape ?? [data.length],
           dtype: `S${len}`,
         });
+      } else if (opts.dtype === "bool") {
+        const member = this.#boolMember(name);
+        this.#file.create_dataset({
+          name,
+          data: new Map([[member, asInt8(data)]]),
+          shape: opts.shape ?? [data.length],
+          dtype: [[member, "<b"]],
+        });
       } else {
         this.#file.create_dataset({
           name,
@@ -359,9 +437,20 @@ export class H5Writer {
     });
   }
 
+  #boolMember(name: string): string {
+    const member = boolPlaceholderMember(this.#bools.size);
+    this.#bools.set(name, member);
+    return member;
+  }
+
   /** Flush, close and rename into place. */
   commit(): void {
     guarded(`${this.path}: closing`, () => this.#file.close());
+    const failed = patchBoolPlaceholders(this.tmpPath, [...this.#bools.values()]);
+    if (failed.length > 0) {
+      const names = [...this.#bools].filter(([, m]) => failed.includes(m)).map(([n]) => n);
+      throw new H5Error(`${this.path}: could not store ${names.join(", ")} as bool`);
+    }
     Deno.renameSync(this.tmpPath, this.path);
   }
 
@@ -379,7 +468,15 @@ export class H5Writer {
 function dtypeBytes(dtype: string): number {
   const m = /(\d+)$/.exec(dtype);
   if (m) return Number(m[1]);
-  return { "<f": 4, "<d": 8, "<h": 2, "<i": 4, "|u1": 1, "|b1": 1, "<H": 2, "<I": 4 }[dtype] ?? 4;
+  return { "<f": 4, "<d": 8, "<h": 2, "<i": 4, "|u1": 1, "|b1": 1, bool: 1, "<H": 2, "<I": 4 }[dtype] ??
+    4;
+}
+
+/** 0/1 bytes of a bool dataset as the int8 column of its placeholder compound. */
+function asInt8(data: NumericArray): Int8Array {
+  if (data instanceof Int8Array) return data;
+  if (data instanceof Uint8Array) return new Int8Array(data.buffer, data.byteOffset, data.length);
+  return Int8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0));
 }
 
 function emptyTyped(dtype: string): NumericArray {

@@ -3,3 +3,6 @@
  * @module
  */
 export * from "./h5.ts";
+export * from "./ifgram_stack.ts";
+export * from "./inversion_outputs.ts";
+export * from "./timeseries_file.ts";

@@ -1,0 +1,98 @@
+/**
+ * Which comparison rule applies to each dataset of a MintPy output, following the
+ * tolerance table of the reference suite's README (`../shared/reference/README.md`).
+ * @module
+ */
+import type { CompareHints } from "./suite.ts";
+
+/** Share of values that must agree (README: "on at least 99.9% of values"). */
+export const AGREEMENT_FRACTION = 0.999;
+
+/** Outside the per-value tolerance, every value must still be within this factor of it. */
+export const HUNDREDFOLD = 100;
+
+/** Periodic phases are compared only where MintPy's amplitude exceeds this (metres). */
+export const MIN_PHASE_AMPLITUDE = 1e-3;
+
+/** Default relative part of the `*Std` rule (0.1%), overridden by the `std_rel_tol` hint. */
+export const STD_REL_TOL = 1e-3;
+
+/**
+ * How one dataset is compared.
+ * - `numeric`: per value `|ours - mintpy| <= max(abs, rel * |mintpy|)`.
+ * - `phase`: angles in radians, difference wrapped to (-pi, pi], only where MintPy's
+ *   `amplitude` dataset exceeds {@link MIN_PHASE_AMPLITUDE}.
+ * - `statisticalParam`: bootstrap mean; within 0.25 x MintPy's `std` dataset.
+ * - `statisticalStd`: bootstrap std; per-pixel ratio ours / MintPy's.
+ * - `strings`: equal strings (e.g. `date`).
+ * - `unknown`: no rule: reported as a failure so nobody silently ignores a new dataset.
+ */
+export type Rule =
+  | { kind: "numeric"; abs: number; rel: number; label: string }
+  | { kind: "phase"; abs: number; amplitude: string; label: string }
+  | { kind: "statisticalParam"; std: string; label: string }
+  | { kind: "statisticalStd"; label: string }
+  | { kind: "strings"; label: string }
+  | { kind: "unknown"; label: string };
+
+/** A tolerance as people write it: `1e-5`, `0.5`. */
+export function formatTolerance(x: number): string {
+  return x < 0.01 ? x.toExponential() : String(x);
+}
+
+function numeric(abs: number, rel = 0): Rule {
+  const label = rel > 0
+    ? `${formatTolerance(abs)} abs or ${formatTolerance(rel)} rel`
+    : formatTolerance(abs);
+  return { kind: "numeric", abs, rel, label };
+}
+
+/**
+ * The rule for dataset `name` of a MintPy output file.
+ *
+ * @param name dataset name in MintPy's file (e.g. `velocityStd`, `annualPhase`).
+ * @param refDatasets every dataset name of MintPy's file (pairs a phase with its amplitude,
+ *   a bootstrap parameter with its Std).
+ * @param hints the case's `compare` hints.
+ * @param isString true when MintPy's dataset holds strings.
+ */
+export function ruleFor(
+  name: string,
+  refDatasets: readonly string[],
+  hints: CompareHints,
+  isString = false,
+): Rule {
+  if (isString || name === "date") return { kind: "strings", label: "equal strings" };
+  // bperp (m) is float32 from MintPy's float32 least squares over ifgram baselines of up
+  // to a few hundred metres: 0.1% relative, with a 1 mm floor for the zero first date.
+  if (name === "bperp") return numeric(1e-3, 1e-3);
+  // Residual files (timeseriesResidual*.h5, resid.h5, *_ramp.h5) hold `timeseries` too.
+  if (name === "timeseries") return numeric(1e-5);
+  if (name === "temporalCoherence") return numeric(1e-4);
+  if (name === "mask") return numeric(0.5);
+  if (name.endsWith("Std")) {
+    if (hints.statistical) return { kind: "statisticalStd", label: "bootstrap std ratio" };
+    return numeric(1e-5, hints.stdRelTol ?? STD_REL_TOL);
+  }
+  if (hints.statistical && refDatasets.includes(`${name}Std`)) {
+    return { kind: "statisticalParam", std: `${name}Std`, label: `0.25 x MintPy's ${name}Std` };
+  }
+  if (name.endsWith("Phase")) {
+    return {
+      kind: "phase",
+      abs: 1e-3,
+      amplitude: name.replace(/Phase$/, "Amplitude"),
+      label: `1e-3 rad where amplitude > ${MIN_PHASE_AMPLITUDE} m`,
+    };
+  }
+  if (name.endsWith("Amplitude")) return numeric(1e-5);
+  if (
+    name === "intercept" || name === "velocity" || name === "residue" ||
+    /^step\d/.test(name) || /^velocityPost\d/.test(name)
+  ) return numeric(1e-5);
+  // Higher polynomial terms (`poly3`, ...) are as ill-conditioned as the acceleration.
+  if (name === "acceleration" || /^(exp|log)\d/.test(name) || /^poly\d+$/.test(name)) {
+    return numeric(1e-4);
+  }
+  return { kind: "unknown", label: "no tolerance rule" };
+}

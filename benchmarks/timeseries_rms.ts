@@ -1,0 +1,183 @@
+/**
+ * Benchmark of `vinsar timeseries_rms` with a quadratic deramp on a synthetic residual
+ * time-series (default 100 dates x 500 x 1000 pixels = 200 MB of float32), compared with the
+ * time to read the stack once and to write a stack of the same size.
+ *
+ *   deno run -A benchmarks/timeseries_rms.ts [--dates 100] [--length 500] [--width 1000]
+ *     [--dir /tmp/vinsar-bench-rms] [--max-memory GB]
+ *
+ * Each timing is a fresh process (`/usr/bin/time` gives its peak RSS). The synthetic file is
+ * kept in --dir and reused by later runs of the same size.
+ * @module
+ */
+import { H5Reader, H5Writer } from "@vinsar/hdf5";
+import { MAX_BLOCK_BYTES, readStack, writeStack } from "../apps/cli/rms_stream.ts";
+
+const argv = Deno.args;
+const opt = (name: string, def: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
+};
+const K = Number(opt("--dates", "100"));
+const L = Number(opt("--length", "500"));
+const W = Number(opt("--width", "1000"));
+const dir = opt("--dir", "/tmp/vinsar-bench-rms");
+const maxMemory = opt("--max-memory", "");
+const cli = new URL("../apps/cli/main.ts", import.meta.url).pathname;
+const self = new URL(import.meta.url).pathname;
+
+/** Deterministic noise. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Write the synthetic inputs: quadratic ramps + noise, a NaN corner, a few zero pixels. */
+async function makeInputs(path: string, maskPath: string): Promise<void> {
+  const rand = rng(42);
+  const w = await H5Writer.create(path);
+  w.setAttrs({
+    FILE_TYPE: "timeseries",
+    UNIT: "m",
+    LENGTH: String(L),
+    WIDTH: String(W),
+    REF_Y: String(Math.floor(L / 3)),
+    REF_X: String(Math.floor(W / 3)),
+  });
+  const dates: string[] = [];
+  for (let k = 0, t = Date.UTC(2016, 0, 1); k < K; k++, t += 12 * 86400000) {
+    dates.push(new Date(t).toISOString().slice(0, 10).replaceAll("-", ""));
+  }
+  w.writeWhole("date", dates);
+  w.create("timeseries", [K, L, W], "<f");
+  const rows = Math.max(1, Math.floor((8 << 20) / (4 * W)));
+  for (let r0 = 0; r0 < L; r0 += rows) {
+    const r1 = Math.min(L, r0 + rows), n = (r1 - r0) * W;
+    const block = new Float32Array(K * n);
+    for (let k = 0; k < K; k++) {
+      const a = 0.02 * (rand() - 0.5), b = 0.02 * (rand() - 0.5), c = 0.01 * (rand() - 0.5);
+      for (let y = r0; y < r1; y++) {
+        const v = y / L;
+        for (let x = 0; x < W; x++) {
+          const u = x / W, i = k * n + (y - r0) * W + x;
+          if (y < L / 10 && x < W / 10) block[i] = NaN;
+          else if ((x * 7919 + y * 104729) % 9973 === 0) block[i] = 0;
+          else block[i] = a * v * v + b * u * u + c * u * v + 0.003 * (rand() - 0.5);
+        }
+      }
+    }
+    writeStack(w, "timeseries", K, r0, r1, W, block);
+  }
+  w.commit();
+  const m = await H5Writer.create(maskPath);
+  m.setAttrs({ FILE_TYPE: "mask", UNIT: "1", LENGTH: String(L), WIDTH: String(W) });
+  const mask = new Int8Array(L * W);
+  for (let i = 0; i < L * W; i++) mask[i] = rand() < 0.7 ? 1 : 0;
+  m.create("mask", [L, W], "|b1");
+  m.write("mask", [[0, L], [0, W]], mask);
+  m.commit();
+}
+
+/** Child mode: read the stack once in the same row blocks and pieces the command uses. */
+async function readOnce(path: string): Promise<void> {
+  const r = await H5Reader.open(path);
+  const rows = Math.max(1, Math.floor(MAX_BLOCK_BYTES / (4 * K * W)));
+  const buf = new Float32Array(K * Math.min(rows, L) * W);
+  for (let r0 = 0; r0 < L; r0 += rows) {
+    const r1 = Math.min(L, r0 + rows);
+    readStack(r, "timeseries", K, r0, r1, W, buf.subarray(0, K * (r1 - r0) * W));
+  }
+  r.close();
+}
+
+/** Child mode: write a stack of the same size once. */
+async function writeOnce(path: string): Promise<void> {
+  const w = await H5Writer.create(path);
+  w.create("timeseries", [K, L, W], "<f", { chunks: [1, Math.min(L, 64), W] });
+  const rows = Math.max(1, Math.floor(MAX_BLOCK_BYTES / (4 * K * W)));
+  const buf = new Float32Array(K * Math.min(rows, L) * W).fill(1);
+  for (let r0 = 0; r0 < L; r0 += rows) {
+    const r1 = Math.min(L, r0 + rows);
+    writeStack(w, "timeseries", K, r0, r1, W, buf.subarray(0, K * (r1 - r0) * W));
+  }
+  w.commit();
+  Deno.removeSync(path);
+}
+
+/** Run a command in `cwd`; wall seconds and peak RSS (MB) from /usr/bin/time. */
+async function timed(cmd: string[], cwd: string): Promise<{ s: number; mb: number }> {
+  const p = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%e %M", ...cmd],
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(p.stderr).trim().split("\n");
+  if (!p.success) throw new Error(`${cmd.join(" ")} failed:\n${lines.join("\n")}`);
+  const [s, kb] = lines.at(-1)!.split(" ").map(Number);
+  return { s: s!, mb: kb! / 1024 };
+}
+
+if (argv[0] === "--child-read") await readOnce(argv[1]!);
+else if (argv[0] === "--child-write") await writeOnce(argv[1]!);
+else {
+  Deno.mkdirSync(dir, { recursive: true });
+  const input = `${dir}/ts_${K}x${L}x${W}.h5`, mask = `${dir}/mask_${L}x${W}.h5`;
+  try {
+    Deno.statSync(input);
+    Deno.statSync(mask);
+  } catch {
+    console.log(`writing synthetic input ${input} ...`);
+    await makeInputs(input, mask);
+  }
+  const work = Deno.makeTempDirSync({ dir, prefix: "run-" });
+  Deno.symlinkSync(input, `${work}/timeseriesResidual.h5`);
+  Deno.symlinkSync(mask, `${work}/maskTempCoh.h5`);
+  const deno = Deno.execPath();
+  const mem = maxMemory ? ["--max-memory", maxMemory] : [];
+  const gb = (K * L * W * 4) / 1e9;
+  const rows: Array<[string, { s: number; mb: number }]> = [];
+  // Warm the page cache so every run reads from memory.
+  await timed([deno, "run", "-A", self, "--child-read", input], work);
+  rows.push([
+    "read the stack once",
+    await timed([deno, "run", "-A", self, "--child-read", input], work),
+  ]);
+  rows.push([
+    "write a stack once",
+    await timed([deno, "run", "-A", self, "--child-write", `${work}/w.h5`], work),
+  ]);
+  rows.push([
+    "timeseries_rms -r quadratic",
+    await timed(
+      [deno, "run", "-A", cli, "timeseries_rms", "timeseriesResidual.h5", "-q", ...mem],
+      work,
+    ),
+  ]);
+  rows.push([
+    "timeseries_rms -r no",
+    await timed(
+      [deno, "run", "-A", cli, "timeseries_rms", "timeseriesResidual.h5", "-r", "no", "-q", ...mem],
+      work,
+    ),
+  ]);
+  console.log(
+    `\n${K} dates x ${L} x ${W} pixels (${
+      gb.toFixed(2)
+    } GB float32), ${navigator.hardwareConcurrency} cores`,
+  );
+  console.log("| step | wall (s) | peak RSS (MB) |\n|---|---:|---:|");
+  for (const [name, r] of rows) console.log(`| ${name} | ${r.s.toFixed(2)} | ${r.mb.toFixed(0)} |`);
+  const read = rows[0]![1].s, write = rows[1]![1].s, total = rows[2]![1].s;
+  console.log(
+    `\nquadratic deramp total / (1.5 x read + write) = ${
+      (total / (1.5 * read + write)).toFixed(2)
+    }`,
+  );
+  Deno.removeSync(work, { recursive: true });
+}

@@ -1,0 +1,100 @@
+/**
+ * The datasets of MintPy's `velocity.h5`, from fitted time-function parameters: names,
+ * units and values, in MintPy's order (its `model2hdf5_dataset`).
+ * @module
+ */
+import type { TimeFunctionModel } from "./time_functions.ts";
+import { pyFloat } from "./py_format.ts";
+
+/** One output dataset of the fit. */
+export interface TimeFunctionDataset {
+  readonly name: string;
+  /** The dataset's `UNIT` attribute. */
+  readonly unit: string;
+}
+
+function polyName(i: number): [string, string] {
+  if (i === 0) return ["intercept", "m"];
+  if (i === 1) return ["velocity", "m/year"];
+  if (i === 2) return ["acceleration", "m/year^2"];
+  return [`poly${i}`, `m/year^${i}`];
+}
+
+function periodPrefix(period: number): string {
+  if (period === 1) return "annual";
+  if (period === 0.5) return "semiAnnual";
+  return `period${pyFloat(period)}Y`;
+}
+
+/** Names and units of the parameter datasets (without `residue`), in MintPy's order. */
+export function timeFunctionDatasets(model: TimeFunctionModel): TimeFunctionDataset[] {
+  const out: TimeFunctionDataset[] = [];
+  const withStd = (name: string, unit: string) => out.push({ name, unit }, { name: `${name}Std`, unit });
+  for (let i = 0; i <= model.polynomial; i++) withStd(...polyName(i));
+  for (const period of model.periodic) {
+    const prefix = periodPrefix(period);
+    out.push({ name: `${prefix}Amplitude`, unit: "m" }, { name: `${prefix}Phase`, unit: "radian" });
+  }
+  for (const d of model.stepDate) withStd(`step${d}`, "m");
+  for (const d of model.polyline) withStd(`velocityPost${d}`, "m/yr");
+  for (const e of model.exp) for (const tau of e.taus) withStd(`exp${e.onset}Tau${tau}D`, "m");
+  for (const e of model.log) for (const tau of e.taus) withStd(`log${e.onset}Tau${tau}D`, "m");
+  return out;
+}
+
+/**
+ * Values of every dataset of {@link timeFunctionDatasets} for `lanes` pixels.
+ * Periodic terms become amplitude `hypot(cos, sin)` and phase `atan2(cos, sin)` (0 where
+ * the pixel was not fit); each polyline segment's velocity is the cumulative sum from the
+ * linear velocity, its STD the root sum of squares (MintPy assumes independence).
+ * @param params `P x lanes` parameters.
+ * @param std `P x lanes` standard deviations.
+ * @param fitted `lanes` 1 where the pixel was fit.
+ */
+export function timeFunctionOutputs(
+  model: TimeFunctionModel,
+  params: Float64Array,
+  std: Float64Array,
+  fitted: Uint8Array,
+  lanes: number,
+): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const row = (a: Float64Array, j: number) => a.subarray(j * lanes, (j + 1) * lanes);
+  let c = 0;
+  const plain = (name: string) => {
+    out.set(name, Float32Array.from(row(params, c)));
+    out.set(`${name}Std`, Float32Array.from(row(std, c)));
+    c++;
+  };
+  for (let i = 0; i <= model.polynomial; i++) plain(polyName(i)[0]);
+  for (const period of model.periodic) {
+    const prefix = periodPrefix(period);
+    const cos = row(params, c), sin = row(params, c + 1);
+    const amp = new Float32Array(lanes), pha = new Float32Array(lanes);
+    for (let l = 0; l < lanes; l++) {
+      amp[l] = Math.hypot(cos[l]!, sin[l]!);
+      if (fitted[l]) pha[l] = Math.atan2(cos[l]!, sin[l]!);
+    }
+    out.set(`${prefix}Amplitude`, amp);
+    out.set(`${prefix}Phase`, pha);
+    c += 2;
+  }
+  for (const d of model.stepDate) plain(`step${d}`);
+  if (model.polyline.length > 0) {
+    const vel = Float64Array.from(row(params, 1));
+    const varSum = row(std, 1).map((s) => s * s);
+    for (const d of model.polyline) {
+      const m = row(params, c), s = row(std, c);
+      for (let l = 0; l < lanes; l++) {
+        vel[l] += m[l]!;
+        varSum[l] += s[l]! * s[l]!;
+      }
+      out.set(`velocityPost${d}`, Float32Array.from(vel));
+      out.set(`velocityPost${d}Std`, Float32Array.from(varSum, Math.sqrt));
+      c++;
+    }
+  }
+  for (const e of model.exp) for (const tau of e.taus) plain(`exp${e.onset}Tau${tau}D`);
+  for (const e of model.log) for (const tau of e.taus) plain(`log${e.onset}Tau${tau}D`);
+  return out;
+}

@@ -1,0 +1,241 @@
+/**
+ * MintPy's interferogram stack (`ifgramStack.h5`) for the network inversion: its metadata,
+ * row blocks of the kept interferograms of any (K, LENGTH, WIDTH) dataset, the reference
+ * pixel's values, and the per-pixel masks (water mask, average spatial coherence).
+ * @module
+ */
+import { InputError } from "@vinsar/core";
+import { type Attrs, H5Reader, type NumericArray } from "./h5.ts";
+
+/** MintPy's order of the stack's datasets (others follow in file order). */
+const STACK_DATASETS = [
+  "unwrapPhase",
+  "coherence",
+  "connectComponent",
+  "wrapPhase",
+  "rangeOffset",
+  "azimuthOffset",
+  "offsetSNR",
+];
+
+/** Target size of one read (bytes). */
+const READ_BYTES = 4 * 2 ** 20;
+
+/** An open `ifgramStack.h5`. Close it when done. */
+export class IfgramStack {
+  readonly path: string;
+  /** Root attributes, with START_DATE / END_DATE over all interferograms like MintPy. */
+  readonly attrs: Attrs;
+  readonly length: number;
+  readonly width: number;
+  /** Date pairs of every interferogram in the file. */
+  readonly date12All: ReadonlyArray<readonly [string, string]>;
+  /** Indices of the kept interferograms (`dropIfgram == True`). */
+  readonly keep: Int32Array;
+  /** Perpendicular baseline (m) of every interferogram in the file. */
+  readonly bperpAll: Float32Array;
+  /** Datasets shaped (K, LENGTH, WIDTH), in MintPy's order. */
+  readonly datasetNames: readonly string[];
+  readonly #r: H5Reader;
+
+  private constructor(path: string, r: H5Reader) {
+    this.path = path;
+    this.#r = r;
+    const attrs = r.attrs();
+    const names = r.datasets();
+    const fileType = attrs.FILE_TYPE;
+    if (fileType !== undefined && fileType !== "ifgramStack") {
+      throw new InputError(
+        `${path}: input is a ${fileType} file, support ifgramStack file only`,
+      );
+    }
+    for (const need of ["date", "dropIfgram", "bperp"]) {
+      if (!names.includes(need)) {
+        throw new InputError(`${path}: not an ifgramStack file (no dataset "${need}")`);
+      }
+    }
+    const main = ["unwrapPhase", "rangeOffset", "azimuthOffset"].find((n) => names.includes(n));
+    if (!main) throw new InputError(`${path}: no unwrapPhase (or offset) dataset`);
+    const shape = r.info(main).shape;
+    if (shape.length !== 3) throw new InputError(`${path}: dataset ${main} is not 3-D`);
+    const [K, L, W] = shape as [number, number, number];
+    this.length = L;
+    this.width = W;
+    const dates = r.readStrings("date");
+    if (dates.length !== 2 * K) {
+      throw new InputError(`${path}: dataset date has ${dates.length / 2} pairs, expected ${K}`);
+    }
+    const pairs: Array<[string, string]> = [];
+    for (let k = 0; k < K; k++) pairs.push([dates[2 * k]!, dates[2 * k + 1]!]);
+    this.date12All = pairs;
+    const drop = r.read("dropIfgram");
+    if (drop.length !== K) {
+      throw new InputError(`${path}: dataset dropIfgram has ${drop.length} values, expected ${K}`);
+    }
+    const keep: number[] = [];
+    for (let k = 0; k < K; k++) if (drop[k]) keep.push(k);
+    this.keep = Int32Array.from(keep);
+    this.bperpAll = Float32Array.from(r.read("bperp"));
+    const sorted = [...dates].sort();
+    this.attrs = { ...attrs, START_DATE: sorted[0]!, END_DATE: sorted[sorted.length - 1]! };
+    const cubes = names.filter((n) => {
+      const s = r.info(n).shape;
+      return s.length === 3 && s[1] === L && s[2] === W;
+    });
+    this.datasetNames = [
+      ...STACK_DATASETS.filter((n) => cubes.includes(n)),
+      ...cubes.filter((n) => !STACK_DATASETS.includes(n)),
+    ];
+  }
+
+  /**
+   * Open and check an interferogram stack.
+   * @throws InputError (wrong FILE_TYPE, missing datasets) or H5Error (unreadable file).
+   */
+  static async open(path: string): Promise<IfgramStack> {
+    const r = await H5Reader.open(path);
+    try {
+      return new IfgramStack(path, r);
+    } catch (e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  /** Date pairs of the kept interferograms. */
+  keptDate12(): Array<readonly [string, string]> {
+    return Array.from(this.keep, (k) => this.date12All[k]!);
+  }
+
+  /** Perpendicular baselines of the kept interferograms. */
+  keptBperp(): Float32Array {
+    return Float32Array.from(this.keep, (k) => this.bperpAll[k]!);
+  }
+
+  /** Chunk rows of a dataset (1 when contiguous), to align row blocks with. */
+  chunkRows(name: string): number {
+    const c = this.#r.info(name).chunks;
+    return c && c.length === 3 ? c[1]! : 1;
+  }
+
+  /** True when the file holds a (K, LENGTH, WIDTH) dataset `name`. */
+  hasDataset(name: string): boolean {
+    return this.datasetNames.includes(name);
+  }
+
+  /**
+   * Rows `[row0, row1)` of the kept interferograms of dataset `name` as float32, shaped
+   * (K_kept, rows, WIDTH) C order. Reads runs of consecutive kept interferograms, a few MB
+   * at a time: h5wasm stages every read in its wasm heap, and small reads are about four
+   * times faster than one large read and keep that heap small.
+   * @param into Optional buffer to fill (its first K x rows x WIDTH values): reusing one
+   *   buffer for every block avoids the cost of touching fresh memory.
+   */
+  readKept(name: string, row0: number, row1: number, into?: Float32Array): Float32Array {
+    const K = this.keep.length, plane = (row1 - row0) * this.width;
+    const out = into && into.length >= K * plane
+      ? into.subarray(0, K * plane)
+      : new Float32Array(K * plane);
+    const perRead = Math.max(1, Math.floor(READ_BYTES / (4 * Math.max(1, plane))));
+    let i = 0;
+    while (i < K) {
+      let j = i + 1;
+      while (j < K && j - i < perRead && this.keep[j] === this.keep[j - 1]! + 1) j++;
+      const data = this.#r.read(name, [[this.keep[i]!, this.keep[j - 1]! + 1], [row0, row1]]);
+      copyInto(out, i * plane, data);
+      i = j;
+    }
+    return out;
+  }
+
+  /** Values of the kept interferograms of `name` at pixel (y, x), float32. */
+  readPixel(name: string, y: number, x: number): Float32Array {
+    if (y < 0 || y >= this.length || x < 0 || x >= this.width) {
+      throw new InputError(
+        `${this.path}: pixel (y=${y}, x=${x}) is outside the ${this.length} x ${this.width} image`,
+      );
+    }
+    const all = this.#r.read(name, [[0, this.date12All.length], [y, y + 1], [x, x + 1]]);
+    return Float32Array.from(this.keep, (k) => Number(all[k]));
+  }
+
+  close(): void {
+    this.#r.close();
+  }
+}
+
+function copyInto(out: Float32Array, offset: number, data: NumericArray): void {
+  if (data instanceof Float32Array) out.set(data, offset);
+  else for (let i = 0; i < data.length; i++) out[offset + i] = data[i]!;
+}
+
+/**
+ * A per-pixel mask read in row blocks from a 2-D dataset: a pixel is kept where the value
+ * is non-zero (NaN counts as non-zero, as numpy's `bool(nan)` and `nan != 0` do).
+ */
+export class PixelMaskFile {
+  readonly path: string;
+  readonly dataset: string;
+  readonly #r: H5Reader;
+
+  private constructor(path: string, dataset: string, r: H5Reader) {
+    this.path = path;
+    this.dataset = dataset;
+    this.#r = r;
+  }
+
+  /**
+   * Open `path` and pick its dataset: the first of `prefer` present (in file order), or
+   * else the first 2-D dataset when `prefer` is empty.
+   * @param shape Required (LENGTH, WIDTH).
+   * @param opts `ignoreSizeMismatch`: return null instead of throwing for another size.
+   * @throws InputError when the size differs or no suitable dataset exists.
+   */
+  static async open(
+    path: string,
+    shape: [number, number],
+    prefer: string[],
+    opts: { ignoreSizeMismatch?: boolean } = {},
+  ): Promise<PixelMaskFile | null> {
+    const r = await H5Reader.open(path);
+    try {
+      const attrs = r.attrs();
+      const names = r.datasets();
+      const name = prefer.length
+        ? names.find((n) => prefer.includes(n))
+        : names.find((n) => r.info(n).shape.length === 2);
+      if (!name) {
+        throw new InputError(
+          `${path}: no ${prefer.length ? prefer.join(" or ") : "2-D"} dataset`,
+        );
+      }
+      const s = r.info(name).shape;
+      const L = Number(attrs.LENGTH ?? s.at(-2)), W = Number(attrs.WIDTH ?? s.at(-1));
+      if (L !== shape[0] || W !== shape[1] || s.at(-2) !== L || s.at(-1) !== W) {
+        if (opts.ignoreSizeMismatch) {
+          r.close();
+          return null;
+        }
+        throw new InputError(
+          `${path}: size ${L} x ${W} differs from the ifgramStack file (${shape[0]} x ${shape[1]})`,
+        );
+      }
+      return new PixelMaskFile(path, name, r);
+    } catch (e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  /** Keep flags (1 / 0) of rows `[row0, row1)`, row-major. */
+  readRows(row0: number, row1: number): Uint8Array {
+    const data = this.#r.read(this.dataset, [[row0, row1]]);
+    const out = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0;
+    return out;
+  }
+
+  close(): void {
+    this.#r.close();
+  }
+}
