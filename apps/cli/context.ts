@@ -3,9 +3,10 @@
  * compute backend.
  * @module
  */
-import { createSolver, log, memoryBudget, type Solver } from "@vinsar/core";
+import { createSolver, log, memoryBudget, type ProbeShape, type Solver } from "@vinsar/core";
 import { numberArg, type ParsedArgs } from "./args.ts";
 import { H5Reader } from "@vinsar/hdf5";
+import { chooseBackend } from "./backend_choice.ts";
 
 /** Run settings shared by the commands. */
 export interface RunContext {
@@ -15,8 +16,17 @@ export interface RunContext {
   workers: number;
 }
 
-/** Build the {@link RunContext} from parsed common flags. */
-export async function makeContext(args: ParsedArgs): Promise<RunContext> {
+/**
+ * Build the {@link RunContext} from parsed common flags.
+ * @param probe the command's work (e.g. `{ kind: "inversion", lanes, network }` or
+ *   `{ kind: "gemm", m, n, k }`): with `--backend auto`, the available backends are timed
+ *   on it (or the cached timing is reused) and the fastest is used. Without a probe, auto
+ *   takes the highest-priority backend that initialises.
+ */
+export async function makeContext(
+  args: ParsedArgs,
+  probe?: ProbeShape | readonly ProbeShape[],
+): Promise<RunContext> {
   if (args.quiet) log.setLevel("warn");
   const maxMemory = numberArg(args.maxMemory, "--max-memory");
   if (maxMemory !== undefined && !(maxMemory > 0)) {
@@ -29,7 +39,10 @@ export async function makeContext(args: ParsedArgs): Promise<RunContext> {
   } catch { /* not available */ }
   const budgetBytes = memoryBudget(maxMemory, free);
   const workers = numberArg(args.workers, "--workers") ?? navigator.hardwareConcurrency ?? 1;
-  const solver = await createSolver(String(args.backend ?? "auto"));
+  const backend = String(args.backend ?? "auto");
+  const solver = backend === "auto" && probe
+    ? await chooseBackend(probe, budgetBytes)
+    : await createSolver(backend);
   log.debug(`backend ${solver.name}, memory budget ${(budgetBytes / 1024 ** 2).toFixed(0)} MB`);
   return { solver, budgetBytes, workers };
 }

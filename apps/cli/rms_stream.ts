@@ -73,22 +73,38 @@ export interface RmsStreamResult {
 }
 
 /**
- * The HDF5 pieces of a `(numDates, rows, width)` block: one date at a time, split into row
- * ranges when one date's rows exceed {@link IO_PIECE_BYTES}. Small pieces keep h5wasm's
- * heap and the transient copies small, which is also faster than large reads.
+ * The HDF5 pieces of a `(numDates, rows, width)` block, each at most about
+ * {@link IO_PIECE_BYTES}: groups of whole dates, or row ranges of one date when a date alone
+ * is bigger. Small pieces keep h5wasm's heap and the transient copies small (fresh memory is
+ * slow to touch), and few of them keep the per-call overhead low.
  */
 function* pieces(
   numDates: number,
   row0: number,
   row1: number,
   width: number,
-): Generator<{ k: number; r0: number; r1: number; offset: number; length: number }> {
+): Generator<{ k0: number; k1: number; r0: number; r1: number; offset: number; length: number }> {
   const n = (row1 - row0) * width;
+  const dates = Math.floor(IO_PIECE_BYTES / (4 * n));
+  if (dates >= 1) {
+    for (let k0 = 0; k0 < numDates; k0 += dates) {
+      const k1 = Math.min(numDates, k0 + dates);
+      yield { k0, k1, r0: row0, r1: row1, offset: k0 * n, length: (k1 - k0) * n };
+    }
+    return;
+  }
   const rows = Math.max(1, Math.floor(IO_PIECE_BYTES / (4 * width)));
   for (let k = 0; k < numDates; k++) {
     for (let r0 = row0; r0 < row1; r0 += rows) {
       const r1 = Math.min(row1, r0 + rows);
-      yield { k, r0, r1, offset: k * n + (r0 - row0) * width, length: (r1 - r0) * width };
+      yield {
+        k0: k,
+        k1: k + 1,
+        r0,
+        r1,
+        offset: k * n + (r0 - row0) * width,
+        length: (r1 - r0) * width,
+      };
     }
   }
 }
@@ -104,7 +120,7 @@ export function readStack(
   dst: Float32Array,
 ): void {
   for (const p of pieces(numDates, row0, row1, width)) {
-    dst.set(reader.read(dataset, [[p.k, p.k + 1], [p.r0, p.r1], [0, width]]), p.offset);
+    dst.set(reader.read(dataset, [[p.k0, p.k1], [p.r0, p.r1], [0, width]]), p.offset);
   }
 }
 
@@ -121,7 +137,7 @@ export function writeStack(
   for (const p of pieces(numDates, row0, row1, width)) {
     writer.write(
       dataset,
-      [[p.k, p.k + 1], [p.r0, p.r1], [0, width]],
+      [[p.k0, p.k1], [p.r0, p.r1], [0, width]],
       src.subarray(p.offset, p.offset + p.length),
     );
   }

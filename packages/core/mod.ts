@@ -5,6 +5,7 @@
  */
 export * from "./solver.ts";
 export * from "./registry.ts";
+export * from "./calibrate.ts";
 export * from "./chunker.ts";
 export * from "./dates.ts";
 export * from "./errors.ts";
@@ -28,3 +29,4 @@ export * from "./bootstrap.ts";
 export * from "./pinv.ts";
 export * from "./py_format.ts";
 export * from "./time_function_config.ts";
+export * as simulate from "./simulate/mod.ts";

@@ -6,6 +6,7 @@
  */
 import type { Solver } from "./solver.ts";
 import { log } from "./log.ts";
+import { InputError } from "./errors.ts";
 
 /** How to build a backend. */
 export interface BackendFactory {
@@ -13,6 +14,11 @@ export interface BackendFactory {
   /** Higher is preferred by "auto" before any calibration. */
   readonly priority: number;
   create(): Promise<Solver>;
+  /**
+   * Identifies the build of the backend's kernels (e.g. a hash of its wasm), so cached
+   * measurements of an older build are not reused. Undefined: the runtime version is enough.
+   */
+  fingerprint?(): Promise<string>;
 }
 
 const factories = new Map<string, BackendFactory>();
@@ -29,7 +35,7 @@ export function listBackends(): string[] {
 
 /**
  * Create the solver named `name`, or the highest-priority one that initialises for "auto".
- * @throws RangeError for an unknown name; Error when a named backend fails to initialise.
+ * @throws RangeError for an unknown name; InputError when a named backend fails to initialise.
  */
 export async function createSolver(name = "auto"): Promise<Solver> {
   if (name !== "auto") {
@@ -39,7 +45,15 @@ export async function createSolver(name = "auto"): Promise<Solver> {
         `Unknown backend "${name}": choose one of ${["auto", ...listBackends()].join(", ")}`,
       );
     }
-    return await f.create();
+    try {
+      return await f.create();
+    } catch (e) {
+      throw new InputError(
+        `--backend ${name}: the backend could not be initialised (${
+          e instanceof Error ? e.message : e
+        })`,
+      );
+    }
   }
   for (const n of listBackends()) {
     try {
@@ -49,4 +63,29 @@ export async function createSolver(name = "auto"): Promise<Solver> {
     }
   }
   throw new Error("No compute backend could be initialised");
+}
+
+/** A backend that initialised, with its factory. */
+export interface AvailableBackend {
+  readonly factory: BackendFactory;
+  readonly solver: Solver;
+}
+
+/**
+ * Initialise every registered backend, best priority first; one that fails is skipped with
+ * a warning.
+ * @throws Error when none initialises.
+ */
+export async function createAvailableSolvers(): Promise<AvailableBackend[]> {
+  const out: AvailableBackend[] = [];
+  for (const n of listBackends()) {
+    const factory = factories.get(n)!;
+    try {
+      out.push({ factory, solver: await factory.create() });
+    } catch (e) {
+      log.warn(`backend ${n} failed to initialise, skipped: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  if (out.length === 0) throw new Error("No compute backend could be initialised");
+  return out;
 }

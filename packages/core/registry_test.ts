@@ -1,5 +1,5 @@
 import { rejects, strictEqual } from "node:assert/strict";
-import { createSolver, log, registerBackend, type Solver } from "./mod.ts";
+import { createAvailableSolvers, createSolver, log, registerBackend, type Solver } from "./mod.ts";
 
 const fake = (name: string): Solver => ({ name }) as unknown as Solver;
 
@@ -22,6 +22,34 @@ Deno.test("auto falls back past a backend that fails to initialise, with a warni
     strictEqual(warnings[0], "backend broken-test failed to initialise, skipped: no SIMD");
     await rejects(createSolver("nope"), /Unknown backend "nope"/);
     await rejects(createSolver("broken-test"), /no SIMD/);
+  } finally {
+    log.setSink(old);
+  }
+});
+
+Deno.test("createAvailableSolvers returns every backend that initialises, best first", async () => {
+  const warnings: string[] = [];
+  const old = log.setSink((lvl, line) => lvl === "warn" && warnings.push(line));
+  try {
+    registerBackend({
+      name: "b-test",
+      priority: 501,
+      create: () => Promise.resolve(fake("b-test")),
+    });
+    registerBackend({
+      name: "c-test",
+      priority: 502,
+      create: () => Promise.reject(new Error("x")),
+    });
+    registerBackend({
+      name: "a-test",
+      priority: 503,
+      create: () => Promise.resolve(fake("a-test")),
+    });
+    const names = (await createAvailableSolvers()).map((a) => a.solver.name);
+    const mine = names.filter((n) => n.endsWith("-test") && n !== "good-test");
+    strictEqual(mine.join(","), "a-test,b-test");
+    strictEqual(warnings.filter((w) => w.startsWith("backend c-test failed")).length, 1);
   } finally {
     log.setSink(old);
   }

@@ -15,6 +15,7 @@ export function boolPlaceholderMember(index: number): string {
 }
 
 /** Datatype message body of h5py's bool: enum v1 over int8 with FALSE=0, TRUE=1 (38 bytes). */
+// deno-fmt-ignore
 const ENUM_BOOL = new Uint8Array([
   0x18, 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, // enum v1, 2 members, size 1
   0x10, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, // base: signed int8

@@ -244,26 +244,33 @@ export class H5Reader {
   }
 
   /**
-   * Read a hyperslab of a float32 dataset straight into `out` (C order, `out.length` must be
-   * the hyperslab's size). Unlike {@link H5Reader.read}, no new array is made per call: those
-   * copies live outside V8's heap and pile up until a late garbage collection, which is most
-   * of the memory of a streaming pass. Other dtypes are read and converted.
+   * Read a hyperslab straight into `dest` at `destOffset`, converting to `dest`'s element
+   * type (e.g. float32 on disk into a Float64Array), with no intermediate JavaScript array:
+   * for block loops that reuse one buffer, this keeps memory flat.
    */
-  readInto(name: string, ranges: Array<[number, number]>, out: Float32Array): void {
+  readInto(
+    name: string,
+    ranges: Array<[number, number]>,
+    dest: NumericArray,
+    destOffset = 0,
+  ): void {
+    const ds = this.#dataset(name);
     const info = this.info(name);
     const full: Array<[number, number]> = info.shape.map((n, i) => ranges[i] ?? [0, n]);
     const count = full.reduce((p, [a, b]) => p * (b - a), 1);
-    if (count !== out.length) {
-      throw new H5Error(
-        `${this.path}: dataset ${name}: hyperslab of ${count} values for a buffer of ${out.length}`,
+    if (destOffset + count > dest.length) {
+      throw new RangeError(
+        `readInto ${name}: destination holds ${dest.length - destOffset} of ${count} values`,
       );
     }
-    if (info.dtype !== "<f" || count === 0) {
-      out.set(this.read(name, ranges));
+    const View = viewType(info.dtype);
+    const md = guarded(`${this.path}: dataset ${name}`, () => ds.metadata);
+    if (!View || md.littleEndian === false || count === 0) {
+      if (count > 0) dest.set(this.read(name, ranges), destOffset);
       return;
     }
     for (const [i, [a, b]] of full.entries()) {
-      if (a < 0 || b > info.shape[i]! || a > b) {
+      if (a < 0 || b > (info.shape[i] ?? 0) || a > b) {
         throw new H5Error(
           `${this.path}: dataset ${name}: range [${a}, ${b}) outside dimension ${i} of size ${
             info.shape[i]
@@ -271,12 +278,19 @@ export class H5Reader {
         );
       }
     }
-    const ds = this.#dataset(name);
+    const nbytes = count * View.BYTES_PER_ELEMENT;
+    if (nbytes > MAX_SINGLE_READ_BYTES) {
+      throw new H5Error(
+        `${this.path}: dataset ${name}: a read of ${(nbytes / 2 ** 20).toFixed(0)} MB exceeds the ${
+          MAX_SINGLE_READ_BYTES / 2 ** 20
+        } MB limit of one read (use smaller blocks)`,
+      );
+    }
     const Module = h5Module;
-    const ptr: number = Module._malloc(count * 4);
-    if (!ptr) throw new H5Error(`${this.path}: reading ${name}: out of wasm memory`);
-    try {
-      guarded(`${this.path}: reading ${name}`, () =>
+    guarded(`${this.path}: reading ${name}`, () => {
+      const ptr: number = Module._malloc(nbytes);
+      if (!ptr) throw new Error(`cannot allocate ${nbytes} bytes in the HDF5 heap`);
+      try {
         Module.get_dataset_data(
           ds.file_id,
           ds.path,
@@ -284,12 +298,13 @@ export class H5Reader {
           full.map(([a]) => BigInt(a)),
           full.map(() => 1n),
           BigInt(ptr),
-        ));
-      // The heap may have grown during the read: take its buffer only now.
-      out.set(new Float32Array(Module.HEAPU8.buffer, ptr, count));
-    } finally {
-      Module._free(ptr);
-    }
+        );
+        // The heap may have grown during the read: take its buffer only now.
+        dest.set(new View(Module.HEAPU8.buffer, ptr, count), destOffset);
+      } finally {
+        Module._free(ptr);
+      }
+    });
   }
 
   /** Read a string dataset (e.g. MintPy's `date`), flattened, trailing NULs stripped. */
@@ -465,10 +480,40 @@ export class H5Writer {
   }
 }
 
+type ViewType =
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Int16ArrayConstructor
+  | Int32ArrayConstructor
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor;
+
+function viewType(dtype: string): ViewType | null {
+  return ({
+    "<f": Float32Array,
+    "<d": Float64Array,
+    "<h": Int16Array,
+    "<i": Int32Array,
+    bool: Int8Array,
+    "|b1": Int8Array,
+    "|u1": Uint8Array,
+  } as Record<string, ViewType>)[dtype] ?? null;
+}
+
 function dtypeBytes(dtype: string): number {
   const m = /(\d+)$/.exec(dtype);
   if (m) return Number(m[1]);
-  return { "<f": 4, "<d": 8, "<h": 2, "<i": 4, "|u1": 1, "|b1": 1, bool: 1, "<H": 2, "<I": 4 }[dtype] ??
+  return {
+    "<f": 4,
+    "<d": 8,
+    "<h": 2,
+    "<i": 4,
+    "|u1": 1,
+    "|b1": 1,
+    bool: 1,
+    "<H": 2,
+    "<I": 4,
+  }[dtype] ??
     4;
 }
 

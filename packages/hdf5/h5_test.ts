@@ -125,3 +125,20 @@ Deno.test("writer refuses an unwritable folder with a one-line error", async () 
       !e.message.includes("\n"),
   );
 });
+
+Deno.test("readInto converts into a reused buffer and equals read()", async () => {
+  const r = await H5Reader.open(fixture);
+  try {
+    for (const name of ["ph_lzf", "ph_gzip", "cc_lzf", "cc_plain"]) {
+      const ranges: Array<[number, number]> = [[1, 4], [2, 11]];
+      const want = r.read(name, ranges);
+      const dest = new Float64Array(want.length + 3).fill(-7);
+      r.readInto(name, ranges, dest, 3);
+      deepStrictEqual(Array.from(dest.subarray(0, 3)), [-7, -7, -7]);
+      deepStrictEqual(Array.from(dest.subarray(3)), Array.from(want, Number), name);
+    }
+    throws(() => r.readInto("ph_lzf", [], new Float64Array(10)), RangeError);
+  } finally {
+    r.close();
+  }
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { InputError } from "@vinsar/core";
-import { type Attrs, H5Reader, type NumericArray } from "./h5.ts";
+import { type Attrs, H5Reader } from "./h5.ts";
 
 /** MintPy's order of the stack's datasets (others follow in file order). */
 const STACK_DATASETS = [
@@ -126,8 +126,8 @@ export class IfgramStack {
   /**
    * Rows `[row0, row1)` of the kept interferograms of dataset `name` as float32, shaped
    * (K_kept, rows, WIDTH) C order. Reads runs of consecutive kept interferograms, a few MB
-   * at a time: h5wasm stages every read in its wasm heap, and small reads are about four
-   * times faster than one large read and keep that heap small.
+   * at a time, straight into the output: h5wasm stages every read in its wasm heap, and
+   * small reads are several times faster than one large read and keep that heap small.
    * @param into Optional buffer to fill (its first K x rows x WIDTH values): reusing one
    *   buffer for every block avoids the cost of touching fresh memory.
    */
@@ -141,8 +141,11 @@ export class IfgramStack {
     while (i < K) {
       let j = i + 1;
       while (j < K && j - i < perRead && this.keep[j] === this.keep[j - 1]! + 1) j++;
-      const data = this.#r.read(name, [[this.keep[i]!, this.keep[j - 1]! + 1], [row0, row1]]);
-      copyInto(out, i * plane, data);
+      const ranges: Array<[number, number]> = [[this.keep[i]!, this.keep[j - 1]! + 1], [
+        row0,
+        row1,
+      ]];
+      this.#r.readInto(name, ranges, out.subarray(i * plane, j * plane));
       i = j;
     }
     return out;
@@ -162,11 +165,6 @@ export class IfgramStack {
   close(): void {
     this.#r.close();
   }
-}
-
-function copyInto(out: Float32Array, offset: number, data: NumericArray): void {
-  if (data instanceof Float32Array) out.set(data, offset);
-  else for (let i = 0; i < data.length; i++) out[offset + i] = data[i]!;
 }
 
 /**

@@ -71,11 +71,15 @@ export class TimeseriesFile {
     const type = this.attrs.FILE_TYPE;
     if (type !== "timeseries") {
       throw new InputError(
-        `${path}: input is ${type === undefined ? "not a MintPy file (no FILE_TYPE)" : `a ${type} file`}, NOT timeseries`,
+        `${path}: input is ${
+          type === undefined ? "not a MintPy file (no FILE_TYPE)" : `a ${type} file`
+        }, NOT timeseries`,
       );
     }
     for (const need of ["date", "timeseries"]) {
-      if (!r.has(need)) throw new InputError(`${path}: not a timeseries file (no dataset "${need}")`);
+      if (!r.has(need)) {
+        throw new InputError(`${path}: not a timeseries file (no dataset "${need}")`);
+      }
     }
     const info = r.info("timeseries");
     if (info.shape.length !== 3) {

@@ -147,7 +147,10 @@ const spec: CommandSpec = {
 };
 
 /** Largest block (bytes of block data) worth holding, whatever the budget. */
-const BLOCK_CAP_BYTES = 256 * 2 ** 20;
+const BLOCK_CAP_BYTES = 128 * 2 ** 20;
+
+/** Memory kept out of the block budget for read staging and HDF5's chunk caches. */
+const IO_RESERVE_BYTES = 32 * 2 ** 20;
 
 const MASK_DATASETS: readonly string[] = ["coherence", "connectComponent", "offsetSNR"];
 
@@ -343,10 +346,15 @@ async function run(argv: string[]): Promise<void> {
     const plan = cappedRowBlocks({
       length: L,
       width: W,
-      // Inputs held as float32, the outputs and per-pixel flags; reads are a few MB each.
-      bytesPerPixel: 4 * K * nInputs + 4 * N + 16,
-      // Larger blocks bring no speed, only fresh memory to fault in: cap them.
-      budgetBytes: Math.min(ctx.budgetBytes / sets, BLOCK_CAP_BYTES),
+      // Inputs held as float32, the outputs (twice: h5wasm stages a write in its heap) and
+      // per-pixel flags.
+      bytesPerPixel: 4 * K * nInputs + 8 * N + 16,
+      // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
+      // staged a few MB at a time in h5wasm's heap, beside HDF5's chunk caches: reserved.
+      budgetBytes: Math.min(
+        Math.max(0, ctx.budgetBytes - IO_RESERVE_BYTES) / sets,
+        BLOCK_CAP_BYTES,
+      ),
       alignRows: stack.chunkRows(s.obs),
     }, Number(Deno.env.get("VINSAR_MAX_BLOCK_ROWS") ?? Infinity));
     log.info(

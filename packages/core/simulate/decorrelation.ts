@@ -120,10 +120,15 @@ export class DecorrelationSampler {
   readonly rows: number;
   readonly levels: number;
   /**
-   * Quantiles of |phase|: row g, octave e, level m at `(g * 32 + e) * (levels + 1) + m`, the
-   * quantile where the tail probability is `2^-(e+1) * (1 + m / levels)`.
+   * Quantiles of |phase|: octave e, row g, level m at `(e * rows + g) * (levels + 1) + m`,
+   * the quantile where the tail probability is `2^-(e+1) * (1 + m / levels)`. Octave-major,
+   * so the first octaves, where nearly all draws land, share a few cache-resident pages.
    */
   readonly table: Float32Array;
+  readonly #stride: number;
+  /** Smallest t of each octave, and levels per unit of t in it. */
+  readonly #octaveStart = new Float64Array(OCTAVES);
+  readonly #octaveScale = new Float64Array(OCTAVES);
 
   constructor(looks: number, opts: SamplerOptions = {}) {
     const pdf = new PhasePdf(looks);
@@ -137,7 +142,11 @@ export class DecorrelationSampler {
     const dens = new Float64Array(M + 1);
     // Tail integral from pi down: accurate for tiny tail probabilities (no cancellation).
     const tail = new Float64Array(M + 1);
-    const stride = levels + 1;
+    const stride = this.#stride = levels + 1;
+    for (let e = 0; e < OCTAVES - 1; e++) {
+      this.#octaveStart[e] = 2 ** (30 - e);
+      this.#octaveScale[e] = levels / 2 ** (30 - e);
+    }
     this.table = new Float32Array(rows * OCTAVES * stride);
     for (let g = 0; g < rows; g++) {
       const coh = g / rows;
@@ -150,7 +159,7 @@ export class DecorrelationSampler {
       for (let e = 0; e < OCTAVES; e++) {
         for (let m = 0; m <= levels; m++) {
           const target = total * 2 ** -(e + 1) * (1 + m / levels);
-          this.table[(g * OCTAVES + e) * stride + m] = quantileOfTail(tail, phi, target);
+          this.table[(e * rows + g) * stride + m] = quantileOfTail(tail, phi, target);
         }
       }
     }
@@ -158,20 +167,17 @@ export class DecorrelationSampler {
 
   /** Phase (rad) at `coherence` from 32 uniform random bits `bits` (e.g. `rng.nextU32()`). */
   sample(coherence: number, bits: number): number {
-    const rows = this.rows, levels = this.levels;
-    let g = Math.round(coherence * rows);
+    const rows = this.rows;
+    let g = (coherence * rows + 0.5) | 0;
     if (!(g >= 0)) g = 0;
     else if (g > rows - 1) g = rows - 1;
-    // t = 2^31 - 1 - w for the 31-bit level w: the tail probability is about t / 2^31.
+    // t = 2^31 - 1 - w for the 31-bit level w: the tail probability is about t / 2^31, in
+    // octave e when t is in [2^(30-e), 2^(31-e)).
     const t = 0x7fffffff - (bits >>> 1);
-    const e = Math.clz32(t) - 1; // t in [2^(30-e), 2^(31-e)): octave e
-    let pos = 0;
-    if (e < 31) {
-      const lo = 1 << (30 - e);
-      pos = ((t - lo) / lo) * levels;
-    }
+    const e = Math.clz32(t) - 1;
+    const pos = (t - this.#octaveStart[e]!) * this.#octaveScale[e]!;
     const m = pos | 0;
-    const i = (g * OCTAVES + e) * (levels + 1) + m;
+    const i = (e * rows + g) * this.#stride + m;
     const q0 = this.table[i]!;
     const mag = q0 + (pos - m) * (this.table[i + 1]! - q0);
     return bits & 1 ? mag : -mag;

@@ -17,8 +17,13 @@ export interface Ellipse {
 
 /** True when pixel (y, x) is inside `e` scaled by `scale`. */
 export function inEllipse(e: Ellipse, y: number, x: number, scale = 1): boolean {
+  return ellipseRadius2(e, y, x, scale) <= 1;
+}
+
+/** Squared normalised distance of (y, x) from the centre of `e` scaled by `scale`. */
+function ellipseRadius2(e: Ellipse, y: number, x: number, scale = 1): number {
   const dy = (y - e.cy) / (e.ry * scale), dx = (x - e.cx) / (e.rx * scale);
-  return dy * dy + dx * dx <= 1;
+  return dy * dy + dx * dx;
 }
 
 /** Columns [x0, x1) of row `y` inside `e` (empty when x1 <= x0), clipped to [0, width). */
@@ -44,6 +49,7 @@ export class SceneRegions {
   /** Vegetated areas: low coherence that decays within days. */
   readonly lowCoherence: readonly Ellipse[];
   readonly #coast: SmoothField;
+  readonly #blob: SmoothField;
   readonly #water: boolean;
 
   /**
@@ -62,18 +68,28 @@ export class SceneRegions {
     this.missing = e(0.8, 0.84, 0.06, 0.05);
     this.disconnected = e(0.18, 0.74, 0.06, 0.06);
     this.lowCoherence = [e(0.52, 0.14, 0.1, 0.07), e(0.9, 0.5, 0.06, 0.12)];
-    this.#coast = new SmoothField(seed, 0x636f, Math.max(2, length / 8), 2);
+    this.#coast = new SmoothField(seed, 0x636f, Math.max(2, length / 8), 3);
+    this.#blob = new SmoothField(seed, 0x626c, Math.max(2, Math.min(length, width) / 12), 2);
     this.#water = water;
   }
 
-  /** True when pixel (y, x) is water. */
+  /** True when pixel (y, x) is water: a bay on the left edge, upper half, ragged coast. */
   isWater(y: number, x: number): boolean {
     if (!this.#water) return false;
     const fy = y / Math.max(1, this.length - 1);
-    if (fy > 0.45) return false;
-    const shore = 0.06 + 0.06 * Math.sin((Math.PI * fy) / 0.45) +
-      0.05 * (this.#coast.at(y, x) - 0.5);
+    const bay = 1 - ((fy - 0.15) / 0.3) ** 2;
+    if (bay <= 0) return false;
+    const shore = 0.14 * Math.sqrt(bay) + 0.08 * (this.#coast.at(y, x) - 0.5);
     return x < shore * this.width;
+  }
+
+  /** True inside a low-coherence area (ellipses with ragged edges). */
+  isLowCoherence(y: number, x: number): boolean {
+    for (const e of this.lowCoherence) {
+      const r2 = ellipseRadius2(e, y, x);
+      if (r2 <= 1.6 && r2 <= 1 + 1.2 * (this.#blob.at(y, x) - 0.5)) return true;
+    }
+    return false;
   }
 
   /** Bit flags (REGION_*) of pixel (y, x). */
@@ -82,7 +98,7 @@ export class SceneRegions {
     if (this.isWater(y, x)) f |= REGION_WATER;
     if (inEllipse(this.missing, y, x)) f |= REGION_MISSING;
     if (inEllipse(this.disconnected, y, x)) f |= REGION_DISCONNECTED;
-    for (const e of this.lowCoherence) if (inEllipse(e, y, x)) f |= REGION_LOW_COH;
+    if (this.isLowCoherence(y, x)) f |= REGION_LOW_COH;
     return f;
   }
 
@@ -96,9 +112,10 @@ export class SceneRegions {
   /** True when (y, x) is clear of every special area by a margin (ellipses scaled up). */
   isClear(y: number, x: number, scale = 1.5): boolean {
     if (this.isWater(y, x) || this.isWater(y, Math.max(0, x - 3))) return false;
-    for (const e of [this.missing, this.disconnected, ...this.lowCoherence]) {
+    for (const e of [this.missing, this.disconnected]) {
       if (inEllipse(e, y, x, scale)) return false;
     }
+    for (const e of this.lowCoherence) if (inEllipse(e, y, x, scale * 1.3)) return false;
     return true;
   }
 }

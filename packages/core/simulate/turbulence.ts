@@ -60,6 +60,8 @@ export class TurbulenceScreens {
   readonly #fft: InverseFft2d;
   /** Filter amplitude, transposed layout (x frequency major). */
   readonly #amp: Float64Array;
+  /** 1 for coefficients within 32 grid frequencies of zero along both axes. */
+  readonly #lowFrequency: Uint8Array;
   readonly #re: Float64Array;
   readonly #im: Float64Array;
   #pair = -1;
@@ -77,11 +79,13 @@ export class TurbulenceScreens {
     const ny = nextPow2(Math.ceil(length * 1.25)), nx = nextPow2(Math.ceil(width * 1.25));
     this.#fft = new InverseFft2d(ny, nx);
     this.#amp = new Float64Array(nx * ny);
+    this.#lowFrequency = new Uint8Array(nx * ny);
     for (let fx = 0; fx < nx; fx++) {
-      const kx = (fx <= nx / 2 ? fx : fx - nx) / (nx * dx);
+      const ix = fx <= nx / 2 ? fx : fx - nx, kx = ix / (nx * dx);
       for (let fy = 0; fy < ny; fy++) {
-        const ky = (fy <= ny / 2 ? fy : fy - ny) / (ny * dy);
+        const iy = fy <= ny / 2 ? fy : fy - ny, ky = iy / (ny * dy);
         this.#amp[fx * ny + fy] = Math.sqrt(turbulencePower(Math.hypot(kx, ky)));
+        this.#lowFrequency[fx * ny + fy] = Math.abs(ix) <= 32 && Math.abs(iy) <= 32 ? 1 : 0;
       }
     }
     this.#re = new Float64Array(nx * ny);
@@ -102,11 +106,20 @@ export class TurbulenceScreens {
 
   #compute(m: number): void {
     const rng = new Rng(this.seed, STREAM, m);
-    const re = this.#re, im = this.#im, amp = this.#amp;
+    const re = this.#re, im = this.#im, amp = this.#amp, low = this.#lowFrequency;
+    // Complex white noise. The few long-wavelength coefficients, which carry most of the
+    // variance, get Gaussian deviates; the many others unit-variance uniform ones (several
+    // times cheaper), which is as good once thousands of them add up in each pixel.
+    const s = Math.sqrt(12);
     for (let i = 0; i < amp.length; i++) {
       const a = amp[i]!;
-      re[i] = a * rng.normal();
-      im[i] = a * rng.normal();
+      if (low[i]) {
+        re[i] = a * rng.normal();
+        im[i] = a * rng.normal();
+      } else {
+        re[i] = a * s * (rng.next() - 0.5);
+        im[i] = a * s * (rng.next() - 0.5);
+      }
     }
     this.#fft.transform(re, im, this.length, this.width, this.#a, this.#b);
     normalise(this.#a);

@@ -1,0 +1,260 @@
+/**
+ * Where `timeseries2velocity` fits its row blocks: in-process, or split by pixels across a
+ * pool of workers (one per core) that read the block from shared memory, so the main
+ * thread reads the next block and writes the previous one meanwhile.
+ * @module
+ */
+import {
+  type BlockFit,
+  type BlockFitCounts,
+  type BlockSource,
+  type BootstrapMoments,
+  fitTimeFunctionsStream,
+  type Solver,
+  TimeFunctionBasis,
+  type TimeFunctionFit,
+  type TimeFunctionModel,
+  type TimeSeriesCovariance,
+  type UncertaintyMethod,
+} from "@vinsar/core";
+
+/** How the dates fit are taken out of a float32 block read from the file. */
+export interface SourceSpec {
+  /** File index of each date fit. */
+  readonly dateIndex: Int32Array;
+  /** File index of the block's first row of dates. */
+  readonly firstDate: number;
+  /** File index of the reference date to subtract, or -1. */
+  readonly refDateIndex: number;
+  /** Reference point's series (file dates), already referenced in time, or null. */
+  readonly refSeries: Float64Array | null;
+  /** Multiplies the data (0.001 for a file in mm). */
+  readonly unitScale: number;
+}
+
+/** Everything needed to rebuild the fit elsewhere (structured-clonable). */
+export interface FitSpec {
+  readonly backend: string;
+  readonly fit: TimeFunctionFit;
+  readonly uncertainty: UncertaintyMethod;
+  readonly residualColumns?: Int32Array;
+  readonly model: TimeFunctionModel;
+  readonly bootstrap?: {
+    readonly years: Float64Array;
+    readonly samples: Int32Array;
+    readonly count: number;
+    readonly moments: BootstrapMoments;
+  };
+  readonly source: SourceSpec;
+}
+
+/** One row block to fit. */
+export interface BlockJob {
+  /** Float32 `(dates read, rows, width)`; takes the residual (date k at row k) when asked. */
+  readonly raw: Float32Array;
+  readonly lanes: number;
+  readonly refLane: number;
+  readonly residual: boolean;
+  readonly covariance?: TimeSeriesCovariance;
+}
+
+/** Fits blocks. */
+export interface FitEngine {
+  readonly name: string;
+  fitBlock(job: BlockJob): Promise<BlockFit>;
+  close(): void;
+}
+
+/**
+ * The pixels `[laneStart, laneStart + count)` of a block for the fit: the dates fit,
+ * float32 to float64, referenced to the reference date (same pixel) and point (same date),
+ * NaN kept. With `residual`, each tile's residual is written back into the read buffer,
+ * date k at row k: a tile's own lanes are not needed once loaded, so one buffer holds both.
+ */
+export function blockSource(
+  raw: Float32Array,
+  lanes: number,
+  spec: SourceSpec,
+  residual: boolean,
+  laneStart = 0,
+): BlockSource {
+  const idx = spec.dateIndex, n = idx.length, scale = spec.unitScale, i0 = spec.firstDate;
+  const refRow = spec.refDateIndex >= 0 ? (spec.refDateIndex - i0) * lanes : -1;
+  const refSeries = spec.refSeries;
+  return {
+    load(l0: number, w: number, dst: Float64Array): void {
+      const a = laneStart + l0;
+      for (let k = 0; k < n; k++) {
+        const fi = idx[k]!;
+        const src = (fi - i0) * lanes + a, d = k * w;
+        const shift = refSeries ? refSeries[fi]! : 0;
+        if (refRow >= 0) {
+          const ref = refRow + a;
+          for (let q = 0; q < w; q++) dst[d + q] = (raw[src + q]! - raw[ref + q]! - shift) * scale;
+        } else if (shift !== 0 || scale !== 1) {
+          for (let q = 0; q < w; q++) dst[d + q] = (raw[src + q]! - shift) * scale;
+        } else {
+          for (let q = 0; q < w; q++) dst[d + q] = raw[src + q]!;
+        }
+      }
+    },
+    store: residual
+      ? (l0: number, w: number, r: Float64Array): void => {
+        const a = laneStart + l0;
+        for (let k = 0; k < n; k++) {
+          const d = k * lanes + a, src = k * w;
+          for (let q = 0; q < w; q++) raw[d + q] = r[src + q]!;
+        }
+      }
+      : undefined,
+  };
+}
+
+/** The fit of a spec, ready to run blocks (in-process or in a worker). */
+export class BlockFitter {
+  readonly #solver: Solver;
+  readonly #spec: FitSpec;
+  readonly #bootstrap;
+
+  constructor(solver: Solver, spec: FitSpec) {
+    this.#solver = solver;
+    this.#spec = spec;
+    const b = spec.bootstrap;
+    this.#bootstrap = b
+      ? {
+        setup: {
+          basis: new TimeFunctionBasis(spec.model),
+          years: b.years,
+          samples: b.samples,
+          count: b.count,
+        },
+        moments: b.moments,
+      }
+      : undefined;
+  }
+
+  /** Fit lanes `[laneStart, laneStart + count)` of a block. */
+  run(job: BlockJob, laneStart = 0, count = job.lanes): BlockFit {
+    const ref = job.refLane - laneStart;
+    return fitTimeFunctionsStream(
+      this.#solver,
+      this.#spec.fit,
+      blockSource(job.raw, job.lanes, this.#spec.source, job.residual, laneStart),
+      count,
+      {
+        uncertainty: this.#spec.uncertainty,
+        covariance: job.covariance,
+        bootstrap: this.#bootstrap,
+        refLane: ref >= 0 && ref < count ? ref : -1,
+        residualColumns: this.#spec.residualColumns,
+      },
+    );
+  }
+}
+
+/** Fits blocks in the calling thread. */
+export class LocalEngine implements FitEngine {
+  readonly name = "in-process";
+  readonly #fitter: BlockFitter;
+
+  constructor(solver: Solver, spec: FitSpec) {
+    this.#fitter = new BlockFitter(solver, spec);
+  }
+
+  fitBlock(job: BlockJob): Promise<BlockFit> {
+    return Promise.resolve(this.#fitter.run(job));
+  }
+
+  close(): void {}
+}
+
+/** Messages from a worker. */
+type WorkerReply =
+  | { type: "ready" }
+  | { type: "error"; message: string }
+  | { type: "done"; fit: BlockFit };
+
+/**
+ * Fits each block split by pixels across workers; the block (`raw`) must live in a
+ * SharedArrayBuffer so every worker reads, and writes its residual, in place.
+ */
+export class WorkerEngine implements FitEngine {
+  readonly name: string;
+  readonly #workers: Worker[];
+  readonly #numParams: number;
+
+  private constructor(workers: Worker[], numParams: number) {
+    this.#workers = workers;
+    this.#numParams = numParams;
+    this.name = `${workers.length} workers`;
+  }
+
+  /** Start `n` workers and build the fit in each; rejects if one fails. */
+  static async start(spec: FitSpec, n: number): Promise<WorkerEngine> {
+    const url = new URL("./_timeseries2velocity_worker.ts", import.meta.url);
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < n; i++) workers.push(new Worker(url, { type: "module" }));
+      await Promise.all(workers.map((w) => request(w, { type: "init", spec })));
+    } catch (e) {
+      for (const w of workers) w.terminate();
+      throw e;
+    }
+    return new WorkerEngine(workers, spec.fit.numParams);
+  }
+
+  async fitBlock(job: BlockJob): Promise<BlockFit> {
+    const { lanes } = job, p = this.#numParams, k = this.#workers.length;
+    const step = Math.ceil(lanes / k / 8) * 8;
+    const parts: Array<{ start: number; count: number }> = [];
+    for (let a = 0; a < lanes; a += step) {
+      parts.push({ start: a, count: Math.min(step, lanes - a) });
+    }
+    const replies = await Promise.all(
+      parts.map((part, i) => request(this.#workers[i]!, { type: "fit", job, ...part })),
+    );
+    const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
+    const e2 = new Float64Array(lanes), fitted = new Uint8Array(lanes);
+    const counts: BlockFitCounts = {
+      fitted: 0,
+      skipped: 0,
+      partial: 0,
+      partialPatterns: 0,
+      unsolvable: 0,
+      rankDeficientResamples: 0,
+    };
+    replies.forEach((reply, i) => {
+      if (reply.type !== "done") throw new Error("worker: unexpected reply");
+      const { start, count } = parts[i]!, f = reply.fit;
+      for (let j = 0; j < p; j++) {
+        params.set(f.params.subarray(j * count, (j + 1) * count), j * lanes + start);
+        std.set(f.std.subarray(j * count, (j + 1) * count), j * lanes + start);
+      }
+      e2.set(f.e2, start);
+      fitted.set(f.fitted, start);
+      for (const key of Object.keys(counts) as Array<keyof BlockFitCounts>) {
+        counts[key] += f.counts[key];
+      }
+    });
+    return { params, std, e2, fitted, counts };
+  }
+
+  close(): void {
+    for (const w of this.#workers) w.terminate();
+  }
+}
+
+/** Post a message to a worker and wait for its reply (an error reply rejects). */
+function request(w: Worker, msg: unknown): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e: MessageEvent<WorkerReply>) => {
+      if (e.data.type === "error") reject(new Error(`worker: ${e.data.message}`));
+      else resolve(e.data);
+    };
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      reject(new Error(`worker: ${e.message}`));
+    };
+    w.postMessage(msg);
+  });
+}

@@ -1,0 +1,434 @@
+/**
+ * The settings of a `timeseries2velocity` run, resolved as MintPy does from the flags, the
+ * template file (`-t`) and the time-series file: dates fit, reference date and point, the
+ * time-function model, the uncertainty method, output names and attributes.
+ * @module
+ */
+import { basename, extname, resolve } from "node:path";
+import {
+  buildTimeFunctionModel,
+  decimalYearOf,
+  InputError,
+  log,
+  normalizeDate,
+  pyFloat,
+  pyStr,
+  selectDates,
+  type TimeFunctionConfig,
+  timeFunctionConfigAttrs,
+  type TimeFunctionModel,
+  type UncertaintyMethod,
+} from "@vinsar/core";
+import type { Attrs, TimeseriesFile } from "@vinsar/hdf5";
+import { numberArg, type ParsedArgs } from "../args.ts";
+
+/** Everything the run needs, resolved from flags, template and file. */
+export interface Settings {
+  tsPath: string;
+  outfile: string;
+  resFile: string | null;
+  rmFamilies: string[];
+  config: TimeFunctionConfig;
+  model: TimeFunctionModel;
+  uncertainty: UncertaintyMethod;
+  /** File indices of the dates fit. */
+  dateIndex: Int32Array;
+  dates: string[];
+  /** File index of the reference date to subtract, or -1. */
+  refDateIndex: number;
+  refDate: string | null;
+  refYx: [number, number] | null;
+  seconds: number;
+  seed: number | null;
+  unitScale: number;
+  velocityAttrs: Attrs;
+  residualAttrs: Attrs;
+  /** `--workers` was given (use workers even for a small file). */
+  workersRequested: boolean;
+}
+
+export async function resolveSettings(args: ParsedArgs, ts: TimeseriesFile): Promise<Settings> {
+  const tsPath = ts.path;
+  const cfg = {
+    startDate: (args.startDate as string | undefined) ?? null,
+    endDate: (args.endDate as string | undefined) ?? null,
+    excludeDate: (args.excludeDate as string[] | undefined) ?? [],
+    polynomial: intArg(args.polynomial, "--polynomial"),
+    periodic: ((args.periodic as string[] | undefined) ?? []).map((v) => floatArg(v, "--periodic")),
+    stepDate: (args.stepDate as string[] | undefined) ?? [],
+    polyline: (args.polyline as string[] | undefined) ?? [],
+    exp: (args.exp as string[][] | undefined) ?? [],
+    log: (args.log as string[][] | undefined) ?? [],
+    uncertaintyQuantification: String(args.uncertaintyQuantification),
+    timeSeriesCovFile: (args.timeSeriesCovFile as string | undefined) ?? null,
+    bootstrapCount: intArg(args.bootstrapCount, "--bootstrap-count"),
+  };
+  let exFromTemplate = false;
+  if (args.templateFile) {
+    exFromTemplate = applyTemplate(String(args.templateFile), cfg, args);
+  }
+  if (cfg.polynomial < 0) {
+    throw new InputError(`flag --polynomial: ${cfg.polynomial} can NOT be smaller than zero`);
+  }
+  for (const d of [...cfg.stepDate, ...cfg.polyline]) decimalYearOf(d, 0, "flag --step/--polyline");
+
+  // Uncertainty method, with MintPy's fall-backs.
+  let uq = cfg.uncertaintyQuantification as UncertaintyMethod;
+  if (!["residue", "covariance", "bootstrap"].includes(uq)) {
+    throw new InputError(`uncertainty method "${uq}": choose residue, covariance or bootstrap`);
+  }
+  if (uq === "bootstrap") {
+    if (cfg.bootstrapCount <= 1) {
+      log.warn("bootstrapCount should be larger than 1! Use residue instead, and continue.");
+      uq = "residue";
+    } else if (
+      cfg.polynomial !== 1 || cfg.periodic.length || cfg.stepDate.length || cfg.exp.length ||
+      cfg.log.length
+    ) {
+      throw new InputError(
+        "--uq bootstrap supports a linear polynomial (--poly 1, optionally --polyline) only, as MintPy",
+      );
+    }
+  } else if (uq === "covariance") {
+    if (!cfg.timeSeriesCovFile) {
+      log.warn(
+        "NO time series covariance file (--ts-cov-file): use residue instead, and continue.",
+      );
+      uq = "residue";
+    } else if (!isFile(cfg.timeSeriesCovFile)) {
+      throw new InputError(`flag --ts-cov-file: ${cfg.timeSeriesCovFile}: file not found`);
+    }
+  }
+  cfg.uncertaintyQuantification = uq;
+
+  // Dates.
+  const exDates = resolveExcludeDates(cfg.excludeDate, ts.dates, exFromTemplate);
+  const sel = selectDates(ts.dates, {
+    startDate: cfg.startDate ?? undefined,
+    endDate: cfg.endDate ?? undefined,
+    excludeDates: exDates,
+  });
+  for (const m of sel.messages) log.info(m);
+  log.info(`dates from input file: ${ts.dates.length}\n${pyStr([...ts.dates])}`);
+  if (sel.used.length === ts.dates.length) {
+    log.info("using all dates to calculate the time function");
+  } else {log.info(
+      `dates used to estimate the time function: ${sel.used.length}\n${pyStr(sel.used)}`,
+    );}
+  if (sel.used.length === 0) {
+    throw new InputError("no date left after --start-date/--end-date/--ex");
+  }
+
+  // Reference in time.
+  const attrs = ts.attrs;
+  let refDate: string | null = null;
+  if (args.refDate !== undefined) {
+    refDate = normalizeDate(String(args.refDate), "flag --ref-date");
+    if (!ts.dates.includes(refDate)) {
+      throw new InputError(`flag --ref-date: ${refDate} is not a date of ${tsPath}`);
+    }
+  } else if (attrs.REF_DATE === undefined) {
+    refDate = sel.used[0]!;
+    log.warn(`No REF_DATE found in time-series file or input: set "--ref-date ${refDate}".`);
+  }
+
+  // Reference in space.
+  const refYx = referencePoint(args, ts);
+
+  // Model and its checks (need the dates used).
+  const model = buildTimeFunctionModel(cfg, sel.used);
+  log.info("estimate deformation model with the following assumed time functions:");
+  log.info(`    polynomial : ${model.polynomial}`);
+  log.info(`    periodic   : ${pyStr(model.periodic.slice())}`);
+  log.info(`    stepDate   : ${pyStr(model.stepDate.slice())}`);
+  log.info(`    polyline   : ${pyStr(model.polyline.slice())}`);
+  const dict = (l: TimeFunctionModel["exp"]) =>
+    `{${l.map((e) => `'${e.onset}': [${e.taus.join(", ")}]`).join(", ")}}`;
+  log.info(`    exp        : ${dict(model.exp)}`);
+  log.info(`    log        : ${dict(model.log)}`);
+
+  // Outputs.
+  const rmFamilies = (args.rmTimefun as string[] | undefined) ?? ["all"];
+  let outfile = args.outfile as string | undefined;
+  if (!outfile) {
+    const base = basename(tsPath, extname(tsPath));
+    const suffix = ["timeseriesRg", "timeseriesAz"].includes(base)
+      ? base.slice("timeseries".length)
+      : rmFamilies.includes("all")
+      ? ""
+      : `_${rmFamilies.join("_")}`;
+    outfile = `velocity${suffix}.h5`;
+  }
+  let resFile: string | null = null;
+  if (args.saveRes) {
+    resFile = (args.resFile as string | undefined) ??
+      (rmFamilies.includes("all")
+        ? "timeseriesResidual.h5"
+        : `${tsPath.slice(0, tsPath.length - extname(tsPath).length)}_${rmFamilies.join("_")}.h5`);
+  }
+
+  const seconds = Number(attrs.CENTER_LINE_UTC ?? 0) || 0;
+  const seed = args.seed === undefined ? null : intArg(args.seed, "--seed");
+  if (seed !== null && seed < 0) throw new InputError(`flag --seed: ${seed} must be >= 0`);
+  const unitScale = attrs.UNIT === "mm" ? 0.001 : 1;
+  if (unitScale !== 1) log.info("input UNIT is mm: converted to m");
+
+  const config: TimeFunctionConfig = {
+    startDate: cfg.startDate,
+    endDate: cfg.endDate,
+    excludeDate: cfg.excludeDate,
+    polynomial: cfg.polynomial,
+    periodic: cfg.periodic,
+    stepDate: [...cfg.stepDate].sort(),
+    exp: cfg.exp,
+    log: cfg.log,
+    uncertaintyQuantification: uq,
+    timeSeriesCovFile: cfg.timeSeriesCovFile,
+    bootstrapCount: cfg.bootstrapCount,
+  };
+  // read_attribute adds FILE_PATH (absolute) and NO_DATA_VALUE to what MintPy copies.
+  const base: Attrs = { ...attrs };
+  if (attrs.FILE_PATH !== undefined && attrs.OG_FILE_PATH === undefined) {
+    base.OG_FILE_PATH = attrs.FILE_PATH;
+  }
+  base.FILE_PATH = resolve(tsPath);
+  base.NO_DATA_VALUE = attrs.NO_DATA_VALUE ?? "none";
+  if (refYx) {
+    base.REF_Y = String(refYx[0]);
+    base.REF_X = String(refYx[1]);
+  }
+  const d0 = sel.used[0]!, d1 = sel.used[sel.used.length - 1]!;
+  const velocityAttrs: Attrs = {
+    ...base,
+    FILE_TYPE: "velocity",
+    UNIT: "m/year",
+    START_DATE: d0,
+    END_DATE: d1,
+    DATE12: `${d0}_${d1}`,
+    ...(refDate ? { REF_DATE: refDate } : {}),
+    ...timeFunctionConfigAttrs(config),
+  };
+  log.info(
+    `add/update the following configuration metadata:\n${
+      pyStr(Object.keys(timeFunctionConfigAttrs(config)).map((k) => k.split(".").pop()!))
+    }`,
+  );
+  const residualAttrs: Attrs = { ...base, ...(unitScale !== 1 ? { UNIT: "m" } : {}) };
+  delete residualAttrs.REF_DATE;
+
+  return {
+    tsPath,
+    outfile,
+    resFile,
+    rmFamilies,
+    config,
+    model,
+    uncertainty: uq,
+    dateIndex: sel.index,
+    dates: sel.used,
+    refDateIndex: refDate ? ts.dates.indexOf(refDate) : -1,
+    refDate,
+    refYx,
+    seconds,
+    seed,
+    unitScale,
+    velocityAttrs,
+    residualAttrs,
+    workersRequested: args.workers !== undefined,
+  };
+}
+
+function referencePoint(args: ParsedArgs, ts: TimeseriesFile): [number, number] | null {
+  const attrs = ts.attrs;
+  let yx: [number, number] | null = null;
+  if (args.refLalo !== undefined) {
+    const v = args.refLalo as string[];
+    if (v.length !== 2) throw new InputError("flag --ref-lalo needs 2 values: LAT LON");
+    const lat = floatArg(v[0]!, "--ref-lalo"), lon0 = floatArg(v[1]!, "--ref-lalo");
+    const need = ["X_FIRST", "Y_FIRST", "X_STEP", "Y_STEP"];
+    if (need.some((k) => attrs[k] === undefined)) {
+      throw new InputError(
+        `flag --ref-lalo: ${ts.path} is not geocoded (no X_FIRST/Y_FIRST/X_STEP/Y_STEP): use --ref-yx`,
+      );
+    }
+    const x0 = Number(attrs.X_FIRST), y0 = Number(attrs.Y_FIRST);
+    const dx = Number(attrs.X_STEP), dy = Number(attrs.Y_STEP);
+    // Longitude convention of the file: [0, 360) or (-180, 180], as MintPy's geo2radar.
+    let lon = lon0;
+    const maxLon = x0 + dx * ts.width;
+    if (!(Math.abs(x0) > 180 && Math.abs(maxLon) > 180)) {
+      if (maxLon > 180) lon = lon < 0 ? lon + 360 : lon;
+      else lon = lon > 180 ? lon - 360 : lon;
+    }
+    yx = [Math.floor((lat - y0) / dy + 0.01), Math.floor((lon - x0) / dx + 0.01)];
+    log.info(`input reference point in (lat, lon): (${pyFloat(lat)}, ${pyFloat(lon0)})`);
+    log.info(`corresponding   point in (y, x): (${yx[0]}, ${yx[1]})`);
+  }
+  if (args.refYx !== undefined && yx === null) {
+    const v = args.refYx as string[];
+    if (v.length !== 2) throw new InputError("flag --ref-yx needs 2 values: Y X");
+    yx = [intArg(v[0]!, "--ref-yx"), intArg(v[1]!, "--ref-yx")];
+  }
+  if (yx && !(yx[0] >= 0 && yx[0] < ts.length && yx[1] >= 0 && yx[1] < ts.width)) {
+    throw new InputError(
+      `reference point (y, x) = (${yx[0]}, ${
+        yx[1]
+      }) is outside the ${ts.length} x ${ts.width} image`,
+    );
+  }
+  return yx;
+}
+
+/**
+ * `--ex` values: dates (must be dates of the file) and text files of dates (one per line;
+ * dates not in the file are ignored, as MintPy does).
+ */
+function resolveExcludeDates(
+  values: readonly string[],
+  fileDates: readonly string[],
+  fromTemplate: boolean,
+): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    if (/\.(txt|cfg|dat)$/.test(v) || isFile(v)) {
+      let text: string;
+      try {
+        text = Deno.readTextFileSync(v);
+      } catch {
+        if (fromTemplate) {
+          log.debug(`exclude date file ${v} not found: ignored`);
+          continue;
+        }
+        throw new InputError(`flag --ex: ${v}: file not found`);
+      }
+      for (const line of text.split(/\r?\n/)) {
+        const t = line.trim();
+        if (!t || t.startsWith("#")) continue;
+        const d = normalizeDate(t.split(/\s+/)[0]!, `${v}`);
+        if (fileDates.includes(d)) out.add(d);
+        else log.warn(`${v}: date ${d} is not in the time-series: ignored`);
+      }
+    } else {
+      const d = normalizeDate(v, "flag --ex");
+      if (!fileDates.includes(d)) {
+        throw new InputError(`flag --ex: ${d} is not a date of the time-series`);
+      }
+      out.add(d);
+    }
+  }
+  return [...out].sort();
+}
+
+/** MintPy's template keys `mintpy.timeFunc.*`; returns whether it set the excluded dates. */
+function applyTemplate(
+  path: string,
+  cfg: {
+    startDate: string | null;
+    endDate: string | null;
+    excludeDate: string[];
+    polynomial: number;
+    periodic: number[];
+    stepDate: string[];
+    exp: string[][];
+    log: string[][];
+    uncertaintyQuantification: string;
+    timeSeriesCovFile: string | null;
+    bootstrapCount: number;
+  },
+  args: ParsedArgs,
+): boolean {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    throw new InputError(`flag -t/--template: ${path}: file not found`);
+  }
+  log.info(`read options from template file: ${basename(path)}`);
+  const auto: Record<string, string> = {
+    startDate: "no",
+    endDate: "no",
+    excludeDate: "exclude_date.txt",
+    polynomial: "1",
+    periodic: "no",
+    stepDate: "no",
+    exp: "no",
+    log: "no",
+    uncertaintyQuantification: "residue",
+    timeSeriesCovFile: "no",
+    bootstrapCount: "400",
+  };
+  let exSet = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.split("#")[0]!.trim();
+    const eq = line.indexOf("=");
+    if (eq < 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim().replaceAll("[", "").replaceAll("]", "");
+    if (key === "mintpy.compute.maxMemory" && value && value.toLowerCase() !== "auto") {
+      args.maxMemory = value;
+      continue;
+    }
+    if (!key.startsWith("mintpy.timeFunc.")) continue;
+    const k = key.slice("mintpy.timeFunc.".length);
+    if (!(k in auto)) continue;
+    if (value.toLowerCase() === "auto") value = auto[k]!;
+    if (!value || ["no", "none", "false"].includes(value.toLowerCase())) continue;
+    const what = `template ${key}`;
+    switch (k) {
+      case "startDate":
+        cfg.startDate = normalizeDate(value, what);
+        break;
+      case "endDate":
+        cfg.endDate = normalizeDate(value, what);
+        break;
+      case "excludeDate":
+        cfg.excludeDate = value.split(",").map((v) => v.trim()).filter(Boolean)
+          .map((v) => (/^\d{6}$/.test(v) ? normalizeDate(v, what) : v));
+        exSet = true;
+        break;
+      case "periodic":
+        cfg.periodic = value.replaceAll(";", ",").split(",").map((v) => floatArg(v.trim(), what));
+        break;
+      case "stepDate":
+        cfg.stepDate = value.replaceAll(";", ",").split(",").map((v) => v.trim());
+        break;
+      case "exp":
+      case "log":
+        cfg[k] = value.replaceAll("/", ";").replaceAll("|", ";").split(";")
+          .map((g) => g.split(",").map((v) => v.trim()));
+        break;
+      case "uncertaintyQuantification":
+        cfg.uncertaintyQuantification = value;
+        break;
+      case "timeSeriesCovFile":
+        cfg.timeSeriesCovFile = value;
+        break;
+      case "polynomial":
+        cfg.polynomial = intArg(value, what);
+        break;
+      case "bootstrapCount":
+        cfg.bootstrapCount = intArg(value, what);
+        break;
+    }
+  }
+  return exSet;
+}
+
+function intArg(v: unknown, flag: string): number {
+  const s = String(v).trim();
+  if (!/^[+-]?\d+$/.test(s)) throw new InputError(`flag ${flag}: "${v}" is not a whole number`);
+  return Number(s);
+}
+
+function floatArg(v: string, flag: string): number {
+  const n = numberArg(v, flag)!;
+  return n;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

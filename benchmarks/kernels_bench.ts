@@ -1,0 +1,146 @@
+/**
+ * Kernel micro-benchmarks, every {@link Solver} kernel A/B between the ts and wasm
+ * backends on the shapes the commands run (one group per kernel and shape, ts as the
+ * baseline):
+ *
+ *   deno bench -A benchmarks/kernels_bench.ts
+ *
+ * Run as a script it prints where the wasm binding's time goes (copy in / kernel / copy
+ * out) for the same cases:
+ *
+ *   deno run -A benchmarks/kernels_bench.ts --profile
+ * @module
+ */
+import { buildNetwork, planNetworkSystem, type Solver } from "@vinsar/core";
+import { createTsSolver } from "@vinsar/backend-ts";
+import { createWasmSolver } from "@vinsar/backend-wasm";
+
+/** Deterministic uniform [0, 1) generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(1);
+const fill = (n: number, f = () => rand() - 0.5) => Float64Array.from({ length: n }, f);
+
+/**
+ * A network of `N` dates 12 days apart: the 3 nearest neighbours plus pairs 30 dates
+ * apart until K pairs (the shape of the ifgram_inversion benchmark).
+ */
+function network(N: number, K: number) {
+  const dates = Array.from(
+    { length: N },
+    (_, i) =>
+      new Date(Date.UTC(2018, 0, 3 + 12 * i)).toISOString().slice(0, 10).replaceAll("-", ""),
+  );
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < N; i++) {
+    for (let j = i + 1; j <= i + 3 && j < N; j++) pairs.push([dates[i]!, dates[j]!]);
+  }
+  for (let i = 0; i + 30 < N && pairs.length < K; i += 6) pairs.push([dates[i]!, dates[i + 30]!]);
+  return buildNetwork(pairs);
+}
+
+/** A benchmark case: `run(solver)` does one call of one kernel on fixed inputs. */
+interface Case {
+  group: string;
+  run(s: Solver): void;
+}
+
+function gemmCase(label: string, m: number, n: number, k: number): Case {
+  const a = fill(m * k), b = fill(k * n), c = new Float64Array(m * n);
+  return {
+    group: `dgemm ${label} (${m}x${n}x${k})`,
+    run: (s) => s.dgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n),
+  };
+}
+
+function inversionCases(N: number, K: number, lanes: number): Case[] {
+  const net = network(N, K);
+  const { plan, scatter } = planNetworkSystem(net);
+  const k = net.date1.length;
+  const obs = fill(k * lanes, () => 6 * rand() - 3), w = fill(k * lanes, () => 0.2 + rand());
+  const use = new Float64Array(k * lanes).fill(1);
+  const values = new Float64Array(plan.nnz * lanes), rhs = new Float64Array(plan.n * lanes);
+  const status = new Uint8Array(lanes);
+  const ts = createTsSolver();
+  ts.assembleNormalEquations(plan, scatter, lanes, obs, w, values, rhs);
+  const v0 = values.slice(), r0 = rhs.slice();
+  const tsd = fill(N * lanes, () => 20 * rand() - 10), out = new Float64Array(lanes);
+  const label =
+    `${N} dates, ${k} ifgrams, ${lanes} lanes; L ${plan.nnz} nnz, ${plan.updates} updates`;
+  return [
+    {
+      group: `assembleNormalEquations ${label}`,
+      run: (s) => s.assembleNormalEquations(plan, scatter, lanes, obs, w, values, rhs),
+    },
+    {
+      group: `sparseCholeskySolve ${label}`,
+      run: (s) => {
+        // Fresh matrices each call (the kernel overwrites them); the copy is in both arms.
+        values.set(v0);
+        rhs.set(r0);
+        s.sparseCholeskySolve(plan, lanes, values, rhs, status);
+      },
+    },
+    {
+      group: `temporalCoherence ${label}`,
+      run: (s) => s.temporalCoherence(k, N, lanes, net.date1, net.date2, obs, use, tsd, out),
+    },
+  ];
+}
+
+const cases: Case[] = [
+  ...inversionCases(98, 300, 128),
+  ...inversionCases(30, 84, 128),
+  // timeseries2velocity: params = pinv(G) (p x N) * block (N x pixels).
+  gemmCase("velocity fit", 2, 16384, 98),
+  gemmCase("fit with seasonal + step", 8, 16384, 98),
+  // Residual: block -= G (N x p) * params (p x pixels): short sums.
+  gemmCase("residual", 98, 16384, 2),
+  // Deramp right-hand sides: long sums over the pixels of a row block.
+  gemmCase("deramp", 6, 98, 16384),
+];
+
+const solvers: Solver[] = [createTsSolver(), await createWasmSolver()];
+
+if (Deno.args.includes("--profile")) {
+  const wasm = await createWasmSolver({ profile: true });
+  console.log("wasm binding time split (ms per call: copy in / kernel / copy out; ts total)");
+  for (const c of cases) {
+    for (let i = 0; i < 30; i++) c.run(wasm); // warm-up (tier-up, memory growth)
+    for (const key of Object.keys(wasm.profile!)) delete wasm.profile![key];
+    const reps = 50;
+    for (let i = 0; i < reps; i++) c.run(wasm);
+    for (let i = 0; i < 30; i++) c.run(solvers[0]!);
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) c.run(solvers[0]!);
+    const tsMs = (performance.now() - t) / reps;
+    for (const [kernel, p] of Object.entries(wasm.profile!)) {
+      const per = (x: number) => (x / reps).toFixed(3);
+      console.log(
+        `${c.group}\n  ${kernel}: ${per(p.copyInMs)} / ${per(p.kernelMs)} / ${per(p.copyOutMs)}` +
+          ` (copies ${
+            (100 * (p.copyInMs + p.copyOutMs) / (p.copyInMs + p.kernelMs + p.copyOutMs)).toFixed(0)
+          }%); ts ${tsMs.toFixed(3)}`,
+      );
+    }
+  }
+} else {
+  for (const c of cases) {
+    for (const s of solvers) {
+      Deno.bench({
+        name: `${s.name}`,
+        group: c.group,
+        baseline: s.name === "ts",
+        fn: () => c.run(s),
+      });
+    }
+  }
+}
