@@ -1,11 +1,14 @@
 import { createWasmSolver } from "@vinsar/backend-wasm";
 import { createTsSolver } from "@vinsar/backend-ts";
 const w = await createWasmSolver(), ts = createTsSolver();
-const K = 300, N = 98, lanes = 131;
-const d1 = Int32Array.from({ length: K }, (_, k) => k % 97), d2 = Int32Array.from({ length: K }, (_, k) => (k % 97) + 1);
-const obs = Float64Array.from({ length: K * lanes }, () => (Math.random() - 0.5) * 40), use = Float64Array.from({ length: K * lanes }, () => Math.random() < 0.9 ? 1 : 0);
-const tsd = Float64Array.from({ length: N * lanes }, () => (Math.random() - 0.5) * 40);
-const a = new Float64Array(lanes), b = new Float64Array(lanes);
-ts.temporalCoherence(K, N, lanes, d1, d2, obs, use, tsd, a); w.temporalCoherence(K, N, lanes, d1, d2, obs, use, tsd, b);
-let same = 0, maxd = 0; for (let p = 0; p < lanes; p++) { if (a[p] === b[p]) same++; maxd = Math.max(maxd, Math.abs(a[p]! - b[p]!)); }
-console.log("temporalCoherence identical", same, "/", lanes, "max diff", maxd);
+for (const [m, n, k] of [[3, 256, 1000], [3, 64, 1000], [6, 512, 1000]]) {
+  const a = Float64Array.from({ length: m * k }, Math.random), b = Float64Array.from({ length: k * n }, Math.random), c = new Float64Array(m * n);
+  const res: string[] = [];
+  for (const s of [ts, w, ts, w]) {
+    for (let i = 0; i < 500; i++) s.dgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+    let best = Infinity;
+    for (let i = 0; i < 300; i++) { const t = performance.now(); s.dgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n); best = Math.min(best, performance.now() - t); }
+    res.push(`${s.name} ${(best * 1000).toFixed(1)}us`);
+  }
+  console.log(m, n, k, res.join(" "));
+}

@@ -23,8 +23,12 @@ interface Case {
   args: string[];
 }
 
-const big = small ? ["--pixels", "100000", "--dates", "40"] : ["--pixels", "500000", "--dates", "102"];
-const mid = small ? ["--pixels", "50000", "--dates", "30"] : ["--pixels", "200000", "--dates", "60"];
+const big = small
+  ? ["--pixels", "100000", "--dates", "40"]
+  : ["--pixels", "500000", "--dates", "102"];
+const mid = small
+  ? ["--pixels", "50000", "--dates", "30"]
+  : ["--pixels", "200000", "--dates", "60"];
 const cases: Case[] = [
   { name: "stack, LZF cc", args: [...big, "--lzf-cc"] },
   { name: "stack, 256 MB budget", args: [...big, "--lzf-cc", "--max-memory", "0.25"] },
@@ -61,7 +65,9 @@ async function run(c: Case): Promise<{ s: number; mb: number; log: string; outMb
 }
 
 console.log(`vinsar simulate benchmark (${small ? "small" : "full"} sizes)`);
-console.log("case                     size                      wall s   split (dates / ifgrams / truth) s   peak MB   output MB");
+console.log(
+  "case                     size                      wall s   split (dates / ifgrams / truth) s   peak MB   output MB",
+);
 for (const c of cases) {
   const r = await run(c);
   const size = /simulate (\d+ x \d+) pixels, (\d+) dates.*?, (\d+) interferograms/.exec(r.log);
@@ -70,8 +76,8 @@ for (const c of cases) {
   console.log(
     `${c.name.padEnd(24)} ${(size ? `${size[1]}, ${size[2]} d, ${size[3]} ifg` : "").padEnd(25)} ${
       r.s.toFixed(1).padStart(6)
-    }   ${(split ? `${split[1]} / ${split[2]} / ${split[3]}` : "").padEnd(34)} ${r.mb.toFixed(0).padStart(7)}   ${
-      r.outMb.toFixed(0).padStart(9)
-    }${where ? `   (phases in ${where})` : ""}`,
+    }   ${(split ? `${split[1]} / ${split[2]} / ${split[3]}` : "").padEnd(34)} ${
+      r.mb.toFixed(0).padStart(7)
+    }   ${r.outMb.toFixed(0).padStart(9)}${where ? `   (phases in ${where})` : ""}`,
   );
 }

@@ -65,7 +65,9 @@ async function makeInput(path: string, L: number): Promise<void> {
     CENTER_LINE_UTC: "43400.0",
   });
   w.writeWhole("date", dates);
-  w.create("timeseries", [N, L, W], "<f", { chunks: [Math.min(N, 4), Math.min(L, 32), Math.min(W, 250)] });
+  w.create("timeseries", [N, L, W], "<f", {
+    chunks: [Math.min(N, 4), Math.min(L, 32), Math.min(W, 250)],
+  });
   const vel = new Float32Array(L * W), amp = new Float32Array(L * W);
   for (let i = 0; i < L * W; i++) {
     vel[i] = 0.05 * (rand() - 0.5);
@@ -108,7 +110,6 @@ async function readOnce(path: string, rows: number): Promise<void> {
   ts.close();
   console.error(`timing: read ${((performance.now() - t0) / 1000).toFixed(3)} s`);
 }
-
 
 interface Run {
   s: number;
@@ -176,14 +177,26 @@ else {
   Deno.symlinkSync(tiny, `${work}/tiny.h5`);
   const deno = Deno.execPath();
   const mem = maxMemory ? ["--max-memory", maxMemory] : [];
-  const t2v = (...a: string[]) => [deno, "run", "-A", cli, "timeseries2velocity", "timeseries.h5", ...a, ...mem];
-  const t2vTiny = (...a: string[]) => [deno, "run", "-A", cli, "timeseries2velocity", "tiny.h5", ...a, ...mem];
+  const t2v = (
+    ...a: string[]
+  ) => [deno, "run", "-A", cli, "timeseries2velocity", "timeseries.h5", ...a, ...mem];
+  const t2vTiny = (
+    ...a: string[]
+  ) => [deno, "run", "-A", cli, "timeseries2velocity", "tiny.h5", ...a, ...mem];
   const bootArgs = ["--uq", "bootstrap", "--bc", "400", "--seed", "1", "-o", "boot.h5"];
   const cores = String(navigator.hardwareConcurrency);
   // Warm the page cache and the module cache so every run reads from memory.
   await timedOnce(t2v("-o", "warm.h5"), work);
   const residue = await timed(t2v(), work);
-  const readOnly = await timed([deno, "run", "-A", self, "--child-read", input, String(residue.rows)], work);
+  const readOnly = await timed([
+    deno,
+    "run",
+    "-A",
+    self,
+    "--child-read",
+    input,
+    String(residue.rows),
+  ], work);
   const baseRun = await timed(t2vTiny("-o", "tiny_v.h5"), work);
   const saveRes = await timed(t2v("--save-res"), work);
   const boot = await timed(t2v(...bootArgs), work);

@@ -1,14 +1,17 @@
 /**
  * `deno task build:wasm [--check]`: compile `src/*.c` into `kernels.wasm` with the fixed
- * flags of `build_config.ts` and record the hashes in `kernels.hash`.
+ * flags of `build_config.ts`, record the hashes in `kernels.hash` and embed the wasm in
+ * `kernels_wasm.ts` (what `mod.ts` loads).
  * `--check` rebuilds into a temporary folder and exits 1 when the result differs from the
- * committed `kernels.wasm` or `kernels.hash` (the committed build is stale), writing
+ * committed `kernels.wasm`, `kernels.hash` or `kernels_wasm.ts` (the committed build is
+ * stale), writing
  * nothing.
  * @module
  */
 import {
   type BuildRecord,
   CLANG_FLAGS,
+  embeddedModuleText,
   formatBuildRecord,
   PACKAGE_DIR,
   parseBuildRecord,
@@ -46,6 +49,7 @@ async function main(args: string[]): Promise<number> {
   const check = args.includes("--check");
   const wasmPath = new URL("kernels.wasm", PACKAGE_DIR).pathname;
   const hashPath = new URL("kernels.hash", PACKAGE_DIR).pathname;
+  const embedPath = new URL("kernels_wasm.ts", PACKAGE_DIR).pathname;
   try {
     await clangVersion();
   } catch {
@@ -57,10 +61,11 @@ async function main(args: string[]): Promise<number> {
     const built = await compile(`${tmp}/kernels.wasm`);
     if (check) {
       let committed: BuildRecord = { sources: "", wasm: "", clang: "" };
-      let committedWasm = "";
+      let committedWasm = "", committedEmbed = "";
       try {
         committed = parseBuildRecord(await Deno.readTextFile(hashPath));
         committedWasm = await sha256Hex(await Deno.readFile(wasmPath));
+        committedEmbed = await Deno.readTextFile(embedPath);
       } catch { /* missing files count as stale */ }
       const problems: string[] = [];
       if (committed.sources !== built.sources) {
@@ -72,10 +77,12 @@ async function main(args: string[]): Promise<number> {
             `rebuilt with "${built.clang}")`,
         );
       }
+      const fresh = embeddedModuleText(await Deno.readFile(`${tmp}/kernels.wasm`), built.wasm);
+      if (committedEmbed !== fresh) problems.push("kernels_wasm.ts does not embed this build");
       if (problems.length) {
         console.error(
           `build:wasm --check: FAILED: ${problems.join("; ")}. Run \`deno task build:wasm\` ` +
-            "and commit kernels.wasm and kernels.hash.",
+            "and commit kernels.wasm, kernels.hash and kernels_wasm.ts.",
         );
         return 1;
       }
@@ -86,6 +93,10 @@ async function main(args: string[]): Promise<number> {
     }
     await Deno.copyFile(`${tmp}/kernels.wasm`, wasmPath);
     await Deno.writeTextFile(hashPath, formatBuildRecord(built));
+    await Deno.writeTextFile(
+      embedPath,
+      embeddedModuleText(await Deno.readFile(wasmPath), built.wasm),
+    );
     const size = (await Deno.stat(wasmPath)).size;
     console.log(
       `build:wasm: wrote kernels.wasm (${size} bytes, sha-256 ${built.wasm.slice(0, 12)})`,

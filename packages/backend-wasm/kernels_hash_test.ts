@@ -12,6 +12,8 @@ import {
   sha256Hex,
   sourceHash,
 } from "./build_config.ts";
+import { KERNELS_WASM_SHA256 } from "./kernels_wasm.ts";
+import { kernelsWasmBytes } from "./mod.ts";
 
 const record = parseBuildRecord(await Deno.readTextFile(new URL("kernels.hash", PACKAGE_DIR)));
 
@@ -26,6 +28,14 @@ Deno.test("kernels.hash matches the C sources and build flags", async () => {
 Deno.test("kernels.hash matches the committed kernels.wasm", async () => {
   const wasm = await Deno.readFile(new URL("kernels.wasm", PACKAGE_DIR));
   strictEqual(await sha256Hex(wasm), record.wasm, "kernels.wasm is not the recorded build");
+});
+
+Deno.test("kernels_wasm.ts embeds exactly the committed kernels.wasm", async () => {
+  const wasm = await Deno.readFile(new URL("kernels.wasm", PACKAGE_DIR));
+  strictEqual(KERNELS_WASM_SHA256, record.wasm);
+  const embedded = kernelsWasmBytes();
+  strictEqual(embedded.length, wasm.length);
+  ok(embedded.every((b, i) => b === wasm[i]), "embedded bytes differ from kernels.wasm");
 });
 
 Deno.test("the source hash changes with any source byte or flag", async () => {

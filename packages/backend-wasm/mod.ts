@@ -14,41 +14,35 @@
  */
 import type { BackendFactory } from "@vinsar/core";
 import { type WasmSolver, wasmSolverFromInstance, type WasmSolverOptions } from "./wasm_solver.ts";
-import { parseBuildRecord } from "./build_config.ts";
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from "./kernels_wasm.ts";
 
 export * from "./wasm_solver.ts";
 export { WasmArena } from "./wasm_memory.ts";
 
-const WASM_URL = new URL("./kernels.wasm", import.meta.url);
-const HASH_URL = new URL("./kernels.hash", import.meta.url);
-
-async function readAsset(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") return await Deno.readFile(url);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot load ${url.href}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
 let compiled: Promise<WebAssembly.Module> | null = null;
+
+/** The kernels' bytes, decoded from the embedded base64 (no file next to the module is read,
+ * so bundles and compiled binaries work). */
+export function kernelsWasmBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
 
 /**
  * The compiled kernel module (compiled once per thread). Rejects where WebAssembly SIMD is
- * unavailable or the file is missing.
+ * unavailable.
  */
 export function loadKernels(): Promise<WebAssembly.Module> {
-  compiled ??= readAsset(WASM_URL).then((bytes) =>
-    WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>)
-  );
+  compiled ??= WebAssembly.compile(kernelsWasmBytes());
   compiled.catch(() => (compiled = null));
   return compiled;
 }
 
-/**
- * Hash identifying the kernels (sha-256 of `kernels.wasm` as recorded in `kernels.hash`),
- * for calibration caches.
- */
-export async function kernelsHash(): Promise<string> {
-  return parseBuildRecord(new TextDecoder().decode(await readAsset(HASH_URL))).wasm;
+/** sha-256 of the kernels' wasm, identifying their build (e.g. for calibration caches). */
+export function kernelsHash(): Promise<string> {
+  return Promise.resolve(KERNELS_WASM_SHA256);
 }
 
 /** A new solver on its own instance (own memory) of the kernels. */

@@ -92,7 +92,7 @@ export interface WasmSolverOptions {
 }
 
 /** The WASM solver, with its memory and optional per-kernel profile. */
-export interface WasmSolver extends Solver {
+export interface WasmSolver extends Solver, ScratchBounded {
   readonly arena: WasmArena;
   /** Bound of the module memory used for call data: two slabs (see {@link ScratchBounded}). */
   readonly scratchBytes: number;

@@ -41,7 +41,7 @@ export const SCRATCH_SHARE = 0.1;
 export interface ChooseOptions {
   /** Memory budget of the run, bytes (candidates with more scratch than 10% are skipped). */
   budgetBytes?: number;
-  /** Wall time of the whole calibration, ms, probe set-up included (default 70). */
+  /** Wall time of the whole calibration, ms, probe set-up included (default 60). */
   ms?: number;
 }
 
@@ -122,6 +122,10 @@ function probeDates(n: number): string[] {
 
 /** Pixels of a warm-up run. */
 const WARM_UP_LANES = 8;
+/** Pixel lanes of one inversion probe run. */
+const INVERSION_PROBE_LANES = 64;
+/** Flops of one GEMM probe run: a fraction of a millisecond once warm. */
+const GEMM_PROBE_FLOP = 1e6;
 
 /** The batched inversion of one block of lanes: normal equations, Cholesky, coherence. */
 function inversionProbe(shape: Extract<ProbeShape, { kind: "inversion" }>, seed: number): Probe {
@@ -160,11 +164,6 @@ function inversionProbe(shape: Extract<ProbeShape, { kind: "inversion" }>, seed:
   };
   return { run, work: lanes, unit: "pixels" };
 }
-
-/** Flops of one GEMM probe run: a fraction of a millisecond once warm. */
-const GEMM_PROBE_FLOP = 1e6;
-/** Pixel lanes of one inversion probe run. */
-const INVERSION_PROBE_LANES = 64;
 
 /** `C = A B` with the real m and k and as many columns n as keep one run short. */
 function gemmProbe(shape: Extract<ProbeShape, { kind: "gemm" }>, seed: number): Probe {
@@ -242,7 +241,7 @@ export function timeCandidates(
 
 /**
  * Time every candidate on the probe shapes and return the fastest whose scratch memory
- * fits the budget (the first candidate if none fits, so a run is never refused here).
+ * fits the budget (the fastest overall if none fits, so a run is never refused here).
  * Probes keep the shape's network and matrix sizes but cap the pixels per run (64 lanes,
  * about a million flops) so that warmed-up runs come quickly.
  * @param candidates initialised solvers (at least one).
@@ -258,7 +257,7 @@ export function chooseSolver(
   const list = (Array.isArray(shapes) ? shapes : [shapes]) as ProbeShape[];
   const probes = list.map((s, i) => makeProbe(s, i + 1));
   const setupMs = performance.now() - t0;
-  const best = timeCandidates(candidates, probes, Math.max(10, (options.ms ?? 70) - setupMs));
+  const best = timeCandidates(candidates, probes, Math.max(10, (options.ms ?? 60) - setupMs));
   const rates = candidates.map((solver, c) => ({
     name: solver.name,
     rate: ((probes.length === 1 ? probes[0]!.work : 1) / best[c]!.reduce((x, y) => x + y, 0)) *
@@ -297,7 +296,7 @@ export function pickByRates(
   return { solver, rates: rated, unit };
 }
 
-/** One line for the log: "wasm 2.1e6 pixels/s, ts 8.0e5 pixels/s". */
+/** One line for the log, e.g. "wasm 150k pixels/s, ts 64.3k pixels/s". */
 export function formatRates(choice: Pick<SolverChoice, "rates" | "unit">): string {
   const fmt = (x: number): string => {
     const units = ["", "k", "M", "G"];

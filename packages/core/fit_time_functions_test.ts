@@ -94,7 +94,10 @@ Deno.test("fit: parameters, e2, residual and residue STD equal per-pixel lstsq (
   const lanes = 1100; // several tiles
   const data = synth(n, p, g, lanes, 7);
   const orig = data.slice();
-  const r = fitTimeFunctionsBlock(solver, fit, data, lanes, { uncertainty: "residue", refLane: -1 });
+  const r = fitTimeFunctionsBlock(solver, fit, data, lanes, {
+    uncertainty: "residue",
+    refLane: -1,
+  });
   strictEqual(r.counts.fitted, lanes);
   const all = Array.from({ length: n }, (_, i) => i);
   for (const l of [0, 1, 511, 512, 700, lanes - 1]) {
@@ -143,7 +146,10 @@ Deno.test("fit: pixels missing some dates are grouped by pattern and fit on thei
   for (const [l, rows] of Object.entries(missing)) {
     for (const i of rows) data[i * lanes + Number(l)] = NaN;
   }
-  const r = fitTimeFunctionsBlock(solver, fit, data, lanes, { uncertainty: "residue", refLane: -1 });
+  const r = fitTimeFunctionsBlock(solver, fit, data, lanes, {
+    uncertainty: "residue",
+    refLane: -1,
+  });
   strictEqual(r.counts.partial, 3);
   strictEqual(r.counts.partialPatterns, 3);
   strictEqual(r.counts.unsolvable, 1);

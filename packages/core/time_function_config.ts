@@ -6,7 +6,7 @@
  */
 import { decimalYearOf } from "./time_functions.ts";
 import { normalizeDate } from "./dates.ts";
-import { type PyValue, pyStr } from "./py_format.ts";
+import { pyStr, type PyValue } from "./py_format.ts";
 
 /** The dates to fit and those left out. */
 export interface DateSelection {

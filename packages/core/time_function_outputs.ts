@@ -29,7 +29,8 @@ function periodPrefix(period: number): string {
 /** Names and units of the parameter datasets (without `residue`), in MintPy's order. */
 export function timeFunctionDatasets(model: TimeFunctionModel): TimeFunctionDataset[] {
   const out: TimeFunctionDataset[] = [];
-  const withStd = (name: string, unit: string) => out.push({ name, unit }, { name: `${name}Std`, unit });
+  const withStd = (name: string, unit: string) =>
+    out.push({ name, unit }, { name: `${name}Std`, unit });
   for (let i = 0; i <= model.polynomial; i++) withStd(...polyName(i));
   for (const period of model.periodic) {
     const prefix = periodPrefix(period);

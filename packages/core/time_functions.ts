@@ -268,7 +268,7 @@ export function timeFunctionColumns(
   const cols: number[] = [];
   let c0 = 0;
   for (const [fam, size] of sizes) {
-    if (families.includes(fam)) for (let c = c0; c < c0 + size; c++) cols.push(c);
+    if (families.includes(fam)) { for (let c = c0; c < c0 + size; c++) cols.push(c); }
     c0 += size;
   }
   return Int32Array.from(cols);

@@ -108,7 +108,10 @@ Deno.test("model checks: MintPy's rules become one-line InputErrors", () => {
       spec({ exp: [["20200301", "10.7"], ["20200401", "5"], ["20200301", "20", "30"]] }),
       dates,
     );
-    deepStrictEqual(m.exp, [{ onset: "20200301", taus: [20, 30] }, { onset: "20200401", taus: [5] }]);
+    deepStrictEqual(m.exp, [{ onset: "20200301", taus: [20, 30] }, {
+      onset: "20200401",
+      taus: [5],
+    }]);
     const m2 = buildTimeFunctionModel(spec({ log: [["20200301", "10.7"]] }), dates);
     deepStrictEqual(m2.log, [{ onset: "20200301", taus: [10] }]);
   } finally {

@@ -148,11 +148,13 @@ export function patchBoolPlaceholders(path: string, members: readonly string[]):
       }
       let changed = false;
       for (const m of [...left]) {
+        // Every copy is patched: a header HDF5 moved may leave its old copy behind.
         const needle = enc.encode(m + "\0");
-        const at = indexOf(buf, needle);
-        if (at >= 0 && patchAt(buf, at, m.length)) {
-          left.delete(m);
-          changed = true;
+        for (let at = indexOf(buf, needle, 0); at >= 0; at = indexOf(buf, needle, at + 1)) {
+          if (patchAt(buf, at, m.length)) {
+            left.delete(m);
+            changed = true;
+          }
         }
       }
       if (changed) {
@@ -167,9 +169,9 @@ export function patchBoolPlaceholders(path: string, members: readonly string[]):
   return [...left];
 }
 
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0]!;
-  outer: for (let i = hay.indexOf(first); i >= 0 && i <= hay.length - needle.length;) {
+  outer: for (let i = hay.indexOf(first, from); i >= 0 && i <= hay.length - needle.length;) {
     for (let j = 1; j < needle.length; j++) {
       if (hay[i + j] !== needle[j]) {
         i = hay.indexOf(first, i + 1);

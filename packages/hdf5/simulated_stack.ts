@@ -124,10 +124,12 @@ async function scratchStore(path: string, N: number, L: number, W: number): Prom
   const w = await H5Writer.create(path);
   w.create("phase", [N, L, W], "<f", { chunks: [1, chunkRows(L, W, L), W] });
   let r: H5Reader | null = null;
+  let committed = false;
   return {
     put: (n, phase) => w.write("phase", [[n, n + 1]], phase),
     finish: async () => {
       w.commit();
+      committed = true;
       r = await H5Reader.open(path);
     },
     rows: (row0, row1) => ({
@@ -137,7 +139,7 @@ async function scratchStore(path: string, N: number, L: number, W: number): Prom
     }),
     close: () => {
       r?.close();
-      w.abort();
+      if (!committed) w.abort();
       try {
         Deno.removeSync(path);
       } catch { /* not created */ }
@@ -210,11 +212,12 @@ export async function writeSimulatedStack(
   });
   stack.writeWhole("bperp", scene.bperpIfgram);
 
-  // Block rows: outputs (K x 10 bytes), date phases when read from scratch, maps.
+  // Block rows: the simulator's outputs and maps, the copy of the largest write in the HDF5
+  // heap (K float32), and the date phases read from scratch (JS array + heap copy).
   const inMemory = N * P * 4 <= opts.budgetBytes / 2;
   const left = inMemory ? opts.budgetBytes - N * P * 4 : opts.budgetBytes;
   const sim = new simulate.IfgramSimulator(scene);
-  const bytesPerPixel = sim.bytesPerPixel + (inMemory ? 0 : N * 4);
+  const bytesPerPixel = sim.bytesPerPixel + K * 4 + (inMemory ? 0 : N * 8);
   const maxRead = Math.min(256 * 2 ** 20, MAX_SINGLE_READ_BYTES);
   const plan = planRowBlocks({
     length: L,
@@ -287,9 +290,11 @@ export async function writeSimulatedStack(
       done += (row1 - row0) * W;
       opts.onProgress?.("interferograms", done, P);
     }
-    log.debug(`simulate: interferograms computed in ${(computeMs / 1000).toFixed(2)} s, written in ${
-      (writeMs / 1000).toFixed(2)
-    } s`);
+    log.debug(
+      `simulate: interferograms computed in ${(computeMs / 1000).toFixed(2)} s, written in ${
+        (writeMs / 1000).toFixed(2)
+      } s`,
+    );
     const t2 = performance.now();
     if (truth) writeTruthMaps(scene, truth, opts.budgetBytes, gzip);
     const t3 = performance.now();
@@ -336,6 +341,7 @@ export function writeSimulatedTimeseries(
   // Date 0's screen is needed with every date: keep a copy rather than recompute its FFT.
   const first = screens ? Float32Array.from(screens(0)) : null;
   const tropo = screens ? (n: number) => (n === 0 ? first! : screens(n)) : null;
+  const buffer = new Float32Array(L * scene.width), disp = new Float32Array(L * scene.width);
   for (let n = 0; n < N; n++) {
     const noisy = simulate.simulateTimeseriesRows(scene, 0, L, {
       noiseStd: opts.noiseStd,
@@ -344,13 +350,14 @@ export function writeSimulatedTimeseries(
       dates: [n, n + 1],
       coefficients: coef,
       regionFlags,
+      out: buffer,
     });
     ts.write("timeseries", [[n, n + 1]], noisy);
     if (truth) {
       truth.write(
         "timeseries",
         [[n, n + 1]],
-        scene.deformation.displacementRows(coef, scene.tYears, scene.stepped, n, n + 1),
+        scene.deformation.displacementRows(coef, scene.tYears, scene.stepped, n, n + 1, disp),
       );
     }
     opts.onProgress?.("dates", (n + 1) * L * scene.width, N * L * scene.width);

@@ -14,7 +14,12 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-async function writeStack(dir: string, name: string, budgetBytes: number, lzf = false): Promise<void> {
+async function writeStack(
+  dir: string,
+  name: string,
+  budgetBytes: number,
+  lzf = false,
+): Promise<void> {
   const scene = simulate.createScene({ length: L, width: W, numDates: N, seed: 5 });
   const stack = await H5Writer.create(`${dir}/${name}.h5`);
   const truth = await H5Writer.create(`${dir}/${name}_truth.h5`);
@@ -30,13 +35,37 @@ Deno.test("simulated ifgramStack.h5 reads back with MintPy's datasets, types and
     try {
       const K = 3 * N - 6;
       const a = r.attrs();
-      for (const [k, v] of Object.entries({ FILE_TYPE: "ifgramStack", LENGTH: `${L}`, WIDTH: `${W}`, UNIT: "radian" })) {
+      for (
+        const [k, v] of Object.entries({
+          FILE_TYPE: "ifgramStack",
+          LENGTH: `${L}`,
+          WIDTH: `${W}`,
+          UNIT: "radian",
+        })
+      ) {
         strictEqual(a[k], v, k);
       }
-      for (const k of ["WAVELENGTH", "ALOOKS", "RLOOKS", "REF_Y", "REF_X", "CENTER_LINE_UTC", "PLATFORM"]) {
+      for (
+        const k of [
+          "WAVELENGTH",
+          "ALOOKS",
+          "RLOOKS",
+          "REF_Y",
+          "REF_X",
+          "CENTER_LINE_UTC",
+          "PLATFORM",
+        ]
+      ) {
         ok(a[k] !== undefined, `attribute ${k}`);
       }
-      deepStrictEqual(r.datasets().sort(), ["bperp", "coherence", "connectComponent", "date", "dropIfgram", "unwrapPhase"]);
+      deepStrictEqual(r.datasets().sort(), [
+        "bperp",
+        "coherence",
+        "connectComponent",
+        "date",
+        "dropIfgram",
+        "unwrapPhase",
+      ]);
       const info = (n: string) => [r.info(n).shape, r.info(n).dtype];
       deepStrictEqual(info("unwrapPhase"), [[K, L, W], "<f"]);
       deepStrictEqual(info("coherence"), [[K, L, W], "<f"]);
@@ -45,7 +74,10 @@ Deno.test("simulated ifgramStack.h5 reads back with MintPy's datasets, types and
       deepStrictEqual(info("dropIfgram"), [[K], "bool"]);
       deepStrictEqual(r.info("date").shape, [K, 2]);
       strictEqual(r.info("date").dtype, "S8");
-      ok(/lzf/i.test(r.info("connectComponent").filters.join()), "connectComponent is LZF-compressed");
+      ok(
+        /lzf/i.test(r.info("connectComponent").filters.join()),
+        "connectComponent is LZF-compressed",
+      );
       const drop = Array.from(r.read("dropIfgram"));
       strictEqual(drop.length - drop.reduce((s, v) => s + v, 0), 2, "two dropped interferograms");
       const dates = r.readStrings("date");
@@ -92,7 +124,10 @@ Deno.test("a tiny memory budget (scratch file, small blocks) writes the same sta
       a.close();
       b.close();
     }
-    ok(![...Deno.readDirSync(dir)].some((e) => e.name.includes("vinsar-simulate")), "scratch file removed");
+    ok(
+      ![...Deno.readDirSync(dir)].some((e) => e.name.includes("vinsar-simulate")),
+      "scratch file removed",
+    );
   });
 });
 
@@ -112,7 +147,10 @@ Deno.test("simulated timeseries.h5: MintPy layout, referenced, truth beside it",
       deepStrictEqual(r.readStrings("date"), [...scene.dates]);
       deepStrictEqual(r.info("timeseries").shape, [N, L, W]);
       strictEqual(r.info("bperp").shape[0], N);
-      const ref = r.read("timeseries", [[0, N], [scene.refY, scene.refY + 1], [scene.refX, scene.refX + 1]]);
+      const ref = r.read("timeseries", [[0, N], [scene.refY, scene.refY + 1], [
+        scene.refX,
+        scene.refX + 1,
+      ]]);
       ok(ref.every((v) => v === 0), "zero at the reference pixel");
       const last = r.read("timeseries", [[N - 1, N]]);
       ok(last.some((v) => Math.abs(v) > 0.005), "deformation present");

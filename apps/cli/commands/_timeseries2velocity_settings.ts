@@ -20,7 +20,8 @@ import {
   type UncertaintyMethod,
 } from "@vinsar/core";
 import type { Attrs, TimeseriesFile } from "@vinsar/hdf5";
-import { numberArg, type ParsedArgs } from "../args.ts";
+import type { ParsedArgs } from "../args.ts";
+import { applyTemplate, floatArg, intArg } from "./_timeseries2velocity_template.ts";
 
 /** Everything the run needs, resolved from flags, template and file. */
 export interface Settings {
@@ -47,7 +48,11 @@ export interface Settings {
   workersRequested: boolean;
 }
 
-export async function resolveSettings(args: ParsedArgs, ts: TimeseriesFile): Promise<Settings> {
+/**
+ * Resolve the run's settings from the parsed flags (and template) against the open file.
+ * @throws InputError naming the flag, date or file at fault.
+ */
+export function resolveSettings(args: ParsedArgs, ts: TimeseriesFile): Settings {
   const tsPath = ts.path;
   const cfg = {
     startDate: (args.startDate as string | undefined) ?? null,
@@ -110,11 +115,12 @@ export async function resolveSettings(args: ParsedArgs, ts: TimeseriesFile): Pro
   });
   for (const m of sel.messages) log.info(m);
   log.info(`dates from input file: ${ts.dates.length}\n${pyStr([...ts.dates])}`);
-  if (sel.used.length === ts.dates.length) {
-    log.info("using all dates to calculate the time function");
-  } else {log.info(
-      `dates used to estimate the time function: ${sel.used.length}\n${pyStr(sel.used)}`,
-    );}
+  const usedAll = sel.used.length === ts.dates.length;
+  log.info(
+    usedAll
+      ? "using all dates to calculate the time function"
+      : `dates used to estimate the time function: ${sel.used.length}\n${pyStr(sel.used)}`,
+  );
   if (sel.used.length === 0) {
     throw new InputError("no date left after --start-date/--end-date/--ex");
   }
@@ -309,120 +315,16 @@ function resolveExcludeDates(
         else log.warn(`${v}: date ${d} is not in the time-series: ignored`);
       }
     } else {
-      const d = normalizeDate(v, "flag --ex");
-      if (!fileDates.includes(d)) {
-        throw new InputError(`flag --ex: ${d} is not a date of the time-series`);
-      }
-      out.add(d);
+      const d = normalizeDate(
+        v,
+        fromTemplate ? "template mintpy.timeFunc.excludeDate" : "flag --ex",
+      );
+      if (fileDates.includes(d)) out.add(d);
+      else if (fromTemplate) log.warn(`excludeDate ${d} is not in the time-series: ignored`);
+      else throw new InputError(`flag --ex: ${d} is not a date of the time-series`);
     }
   }
   return [...out].sort();
-}
-
-/** MintPy's template keys `mintpy.timeFunc.*`; returns whether it set the excluded dates. */
-function applyTemplate(
-  path: string,
-  cfg: {
-    startDate: string | null;
-    endDate: string | null;
-    excludeDate: string[];
-    polynomial: number;
-    periodic: number[];
-    stepDate: string[];
-    exp: string[][];
-    log: string[][];
-    uncertaintyQuantification: string;
-    timeSeriesCovFile: string | null;
-    bootstrapCount: number;
-  },
-  args: ParsedArgs,
-): boolean {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch {
-    throw new InputError(`flag -t/--template: ${path}: file not found`);
-  }
-  log.info(`read options from template file: ${basename(path)}`);
-  const auto: Record<string, string> = {
-    startDate: "no",
-    endDate: "no",
-    excludeDate: "exclude_date.txt",
-    polynomial: "1",
-    periodic: "no",
-    stepDate: "no",
-    exp: "no",
-    log: "no",
-    uncertaintyQuantification: "residue",
-    timeSeriesCovFile: "no",
-    bootstrapCount: "400",
-  };
-  let exSet = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.split("#")[0]!.trim();
-    const eq = line.indexOf("=");
-    if (eq < 0) continue;
-    const key = line.slice(0, eq).trim();
-    let value = line.slice(eq + 1).trim().replaceAll("[", "").replaceAll("]", "");
-    if (key === "mintpy.compute.maxMemory" && value && value.toLowerCase() !== "auto") {
-      args.maxMemory = value;
-      continue;
-    }
-    if (!key.startsWith("mintpy.timeFunc.")) continue;
-    const k = key.slice("mintpy.timeFunc.".length);
-    if (!(k in auto)) continue;
-    if (value.toLowerCase() === "auto") value = auto[k]!;
-    if (!value || ["no", "none", "false"].includes(value.toLowerCase())) continue;
-    const what = `template ${key}`;
-    switch (k) {
-      case "startDate":
-        cfg.startDate = normalizeDate(value, what);
-        break;
-      case "endDate":
-        cfg.endDate = normalizeDate(value, what);
-        break;
-      case "excludeDate":
-        cfg.excludeDate = value.split(",").map((v) => v.trim()).filter(Boolean)
-          .map((v) => (/^\d{6}$/.test(v) ? normalizeDate(v, what) : v));
-        exSet = true;
-        break;
-      case "periodic":
-        cfg.periodic = value.replaceAll(";", ",").split(",").map((v) => floatArg(v.trim(), what));
-        break;
-      case "stepDate":
-        cfg.stepDate = value.replaceAll(";", ",").split(",").map((v) => v.trim());
-        break;
-      case "exp":
-      case "log":
-        cfg[k] = value.replaceAll("/", ";").replaceAll("|", ";").split(";")
-          .map((g) => g.split(",").map((v) => v.trim()));
-        break;
-      case "uncertaintyQuantification":
-        cfg.uncertaintyQuantification = value;
-        break;
-      case "timeSeriesCovFile":
-        cfg.timeSeriesCovFile = value;
-        break;
-      case "polynomial":
-        cfg.polynomial = intArg(value, what);
-        break;
-      case "bootstrapCount":
-        cfg.bootstrapCount = intArg(value, what);
-        break;
-    }
-  }
-  return exSet;
-}
-
-function intArg(v: unknown, flag: string): number {
-  const s = String(v).trim();
-  if (!/^[+-]?\d+$/.test(s)) throw new InputError(`flag ${flag}: "${v}" is not a whole number`);
-  return Number(s);
-}
-
-function floatArg(v: string, flag: string): number {
-  const n = numberArg(v, flag)!;
-  return n;
 }
 
 function isFile(path: string): boolean {

@@ -16,25 +16,17 @@ import {
   type MaskDataset,
   networkComponents,
   type NetworkInverter,
-  normalizeDate,
   planRowBlocks,
   pyFloat,
   timeseriesBperp,
-  WEIGHT_FUNCS,
 } from "@vinsar/core";
 import { IfgramStack, InversionOutputs, PixelMaskFile } from "@vinsar/hdf5";
 import type { Command } from "../main.ts";
-import {
-  type CommandSpec,
-  commonOptions,
-  formatHelp,
-  numberArg,
-  type OptionSpec,
-  parseCommandArgs,
-} from "../args.ts";
+import { formatHelp, parseCommandArgs } from "../args.ts";
 import { isUpToDate, makeContext } from "../context.ts";
 import { withOutputs } from "../outputs.ts";
 import { Progress } from "../progress.ts";
+import { settingsFrom, spec } from "./_ifgram_inversion_args.ts";
 import {
   type BlockBuffers,
   InProcessEngine,
@@ -44,206 +36,11 @@ import {
   WorkerEngine,
 } from "./_ifgram_inversion_engine.ts";
 
-const options: OptionSpec[] = [
-  {
-    names: ["-t", "--template"],
-    dest: "templateFile",
-    help: "template file (not supported: use flags)",
-  },
-  {
-    names: ["-i", "-d", "--dset"],
-    dest: "obsDatasetName",
-    metavar: "DSET",
-    help: "dataset to invert, e.g. unwrapPhase, unwrapPhase_bridging (default: unwrapPhase)",
-  },
-  {
-    names: ["-m", "--water-mask"],
-    dest: "waterMaskFile",
-    metavar: "FILE",
-    help: "skip pixels where this file's waterMask/mask dataset is 0",
-  },
-  {
-    names: ["-o", "--output"],
-    nargs: "+",
-    dest: "outfile",
-    metavar: "FILE",
-    help: "three output names: TS_FILE TCOH_FILE NUM_INV_FILE",
-  },
-  {
-    names: ["--ref-date"],
-    dest: "refDate",
-    metavar: "DATE",
-    help: "accepted and ignored, as in MintPy 1.6.4 (REF_DATE is the first date)",
-  },
-  {
-    names: ["--skip-reference", "--skip-ref"],
-    nargs: 0,
-    dest: "skipRef",
-    help: "do not apply spatial referencing (no REF_Y/REF_X needed)",
-  },
-  {
-    names: ["-w", "--weight-func"],
-    dest: "weightFunc",
-    default: "var",
-    choices: WEIGHT_FUNCS,
-    help: "weight from coherence: var (inverse phase variance), fim, coh, no",
-  },
-  {
-    names: ["--min-norm-phase"],
-    nargs: 0,
-    dest: "minNormPhase",
-    help: "minimum-norm phase instead of the default minimum-norm velocity",
-  },
-  {
-    names: ["--calc-cov"],
-    nargs: 0,
-    dest: "calcCov",
-    help: "time-series covariance (not supported)",
-  },
-  {
-    names: ["--mask-dset", "--mask-dataset", "--md"],
-    dest: "maskDataset",
-    metavar: "DSET",
-    help: "mask observations with: coherence, connectComponent, offsetSNR",
-  },
-  {
-    names: ["--mask-thres", "--mask-threshold", "--mt"],
-    dest: "maskThreshold",
-    metavar: "NUM",
-    default: "0.4",
-    help: "threshold of --mask-dset coherence/offsetSNR",
-  },
-  {
-    names: ["--min-redun", "--min-redundancy", "--mr"],
-    dest: "minRedundancy",
-    metavar: "NUM",
-    default: "1.0",
-    help: "minimum number of interferograms of every date",
-  },
-  {
-    names: ["-c", "--cluster", "--cluster-type"],
-    dest: "cluster",
-    choices: ["lsf", "pbs", "slurm", "local"],
-    help: "MintPy's dask cluster: accepted, vinsar runs locally",
-  },
-  { names: ["--num-worker"], dest: "numWorker", metavar: "N", help: "accepted, see --workers" },
-  { names: ["--config", "--config-name"], dest: "config", help: "accepted and ignored (dask)" },
-  ...commonOptions.map((o) =>
-    o.dest === "maxMemory" ? { ...o, names: ["--ram", "--memory", "--max-memory"] } : o
-  ),
-];
-
-const spec: CommandSpec = {
-  name: "ifgram_inversion",
-  usage: "vinsar ifgram_inversion ifgramStackFile [options]",
-  description: "Invert network of interferograms into time-series (MintPy's ifgram_inversion.py).",
-  positionals: ["ifgramStackFile"],
-  options,
-  examples: [
-    "vinsar ifgram_inversion inputs/ifgramStack.h5",
-    "vinsar ifgram_inversion inputs/ifgramStack.h5 -w no",
-    "vinsar ifgram_inversion inputs/ifgramStack.h5 -w coh --mask-dset coherence --mask-thres 0.4",
-  ],
-};
-
 /** Largest block (bytes of block data) worth holding, whatever the budget. */
 const BLOCK_CAP_BYTES = 128 * 2 ** 20;
 
 /** Memory kept out of the block budget for read staging and HDF5's chunk caches. */
 const IO_RESERVE_BYTES = 32 * 2 ** 20;
-
-const MASK_DATASETS: readonly string[] = ["coherence", "connectComponent", "offsetSNR"];
-
-/** Parsed and checked settings. */
-interface Settings {
-  stackFile: string;
-  obs: string;
-  outputs: [string, string, string];
-  config: InversionConfig;
-  waterMask: string | null;
-  skipRef: boolean;
-}
-
-function settingsFrom(
-  args: Record<string, unknown> & { _: string[] },
-  stack: IfgramStack,
-): Settings {
-  const stackFile = args._[0]!;
-  if (args.templateFile) {
-    throw new InputError("flag -t/--template is not supported: give the options as flags");
-  }
-  if (args.calcCov) {
-    throw new InputError("flag --calc-cov is not supported (time-series covariance)");
-  }
-  const obs = String(args.obsDatasetName ?? "unwrapPhase");
-  if (!stack.hasDataset(obs)) {
-    throw new InputError(`input dataset name "${obs}" not found in file: ${stackFile}`);
-  }
-  if (obs.toLowerCase().includes("offset")) {
-    throw new InputError(`dataset "${obs}": offset inversion is not supported (phase only)`);
-  }
-  let outputs: [string, string, string];
-  if (args.outfile !== undefined) {
-    const o = args.outfile as string[];
-    if (o.length !== 3) {
-      throw new InputError(`flag -o/--output needs 3 names (TS TCOH NUM_INV), got ${o.length}`);
-    }
-    outputs = [o[0]!, o[1]!, o[2]!];
-  } else if (obs.startsWith("unwrapPhase")) {
-    outputs = basename(stackFile).startsWith("ion")
-      ? ["ion.h5", "temporalCoherenceIon.h5", "numInvIon.h5"]
-      : ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"];
-  } else {
-    throw new InputError(`un-recognized input observation dataset name: ${obs} (give -o)`);
-  }
-  if (!obs.startsWith("unwrapPhase") && !obs.startsWith("ion")) {
-    throw new InputError(`un-recognized observation dataset name: ${obs}`);
-  }
-  if (args.weightFunc !== "no" && !stack.hasDataset("coherence")) {
-    throw new InputError(
-      `flag -w ${args.weightFunc}: no coherence dataset in ${stackFile} (use -w no)`,
-    );
-  }
-  const maskDataset = args.maskDataset === undefined ? null : String(args.maskDataset);
-  if (maskDataset !== null) {
-    if (!MASK_DATASETS.includes(maskDataset)) {
-      throw new InputError(
-        `flag --mask-dset: un-recognized mask dataset name "${maskDataset}" (choose from ${
-          MASK_DATASETS.join(", ")
-        })`,
-      );
-    }
-    if (!stack.hasDataset(maskDataset)) {
-      throw new InputError(`flag --mask-dset: dataset "${maskDataset}" not found in ${stackFile}`);
-    }
-  }
-  const maskThreshold = numberArg(args.maskThreshold, "--mask-thres")!;
-  const minRedundancy = numberArg(args.minRedundancy, "--min-redun")!;
-  if (args.refDate !== undefined) {
-    const d = normalizeDate(String(args.refDate), "flag --ref-date");
-    log.warn(`--ref-date ${d} is ignored, as in MintPy 1.6.4: REF_DATE is the first date`);
-  }
-  if (args.cluster || args.numWorker || args.config) {
-    log.info("dask options (-c/--num-worker/--config) are ignored: vinsar runs locally");
-  }
-  const waterMask = args.waterMaskFile ? String(args.waterMaskFile) : null;
-  return {
-    stackFile,
-    obs,
-    outputs,
-    waterMask,
-    skipRef: Boolean(args.skipRef),
-    config: {
-      obsDatasetName: obs,
-      numIfgram: stack.keep.length,
-      weightFunc: String(args.weightFunc),
-      maskDataset,
-      maskThreshold,
-      minRedundancy,
-      minNormVelocity: !args.minNormPhase,
-    },
-  };
-}
 
 async function run(argv: string[]): Promise<void> {
   if (argv.includes("-h") || argv.includes("--help")) {

@@ -17,8 +17,8 @@ import {
   commonOptions,
   formatHelp,
   numberArg,
-  type ParsedArgs,
   parseCommandArgs,
+  type ParsedArgs,
 } from "../args.ts";
 import { makeContext } from "../context.ts";
 import { withOutputs } from "../outputs.ts";
@@ -36,36 +36,106 @@ const spec: CommandSpec = {
   options: [
     { names: ["--length"], help: "image rows", default: "200" },
     { names: ["--width"], help: "image columns", default: "250" },
-    { names: ["--pixels"], help: "image size in pixels (rows x columns about 3:4), instead of --length/--width" },
+    {
+      names: ["--pixels"],
+      help: "image size in pixels (rows x columns about 3:4), instead of --length/--width",
+    },
     { names: ["--dates"], help: "number of acquisitions", default: "50" },
     { names: ["--seed"], help: "random seed", default: "1" },
-    { names: ["--start-date"], dest: "startDate", help: "first acquisition (YYYYMMDD)", default: "20150107" },
-    { names: ["-o", "--out"], dest: "out", help: "output file (default: ifgramStack.h5, or timeseries.h5)" },
+    {
+      names: ["--start-date"],
+      dest: "startDate",
+      help: "first acquisition (YYYYMMDD)",
+      default: "20150107",
+    },
+    {
+      names: ["-o", "--out"],
+      dest: "out",
+      help: "output file (default: ifgramStack.h5, or timeseries.h5)",
+    },
     { names: ["--truth"], help: "truth file", default: "truth.h5" },
     { names: ["--no-truth"], dest: "noTruth", nargs: 0, help: "do not write the truth file" },
-    { names: ["--neighbours", "--neighbors"], dest: "neighbours", help: "nearest neighbours in time paired with each date", default: "3" },
+    {
+      names: ["--neighbours", "--neighbors"],
+      dest: "neighbours",
+      help: "nearest neighbours in time paired with each date",
+      default: "3",
+    },
     { names: ["--annual-pairs"], dest: "annualPairs", nargs: 0, help: "add ~1-year pairs" },
     { names: ["--drop"], help: "interferograms marked dropIfgram=False", default: "2" },
     { names: ["--gzip"], nargs: 0, help: "gzip-compress the big datasets" },
-    { names: ["--lzf-cc"], dest: "lzfCc", nargs: 0, help: "LZF-compress connectComponent (like MintPy)" },
+    {
+      names: ["--lzf-cc"],
+      dest: "lzfCc",
+      nargs: 0,
+      help: "LZF-compress connectComponent (like MintPy)",
+    },
     { names: ["--wavelength"], help: "radar wavelength (m)", default: "0.05546576" },
-    { names: ["--alooks"], help: "azimuth looks (ALOOKS); noise looks = ALOOKS*RLOOKS/1.94", default: "3" },
+    {
+      names: ["--alooks"],
+      help: "azimuth looks (ALOOKS); noise looks = ALOOKS*RLOOKS/1.94",
+      default: "3",
+    },
     { names: ["--rlooks"], help: "range looks (RLOOKS)", default: "9" },
-    { names: ["--tropo-std"], dest: "tropoStd", help: "median std of one date's tropospheric delay (m), 0: none", default: "0.006" },
-    { names: ["--unwrap-errors"], dest: "unwrapErrors", help: "fraction of interferograms with an unwrapping-error patch", default: "0.1" },
-    { names: ["--missing"], help: "fraction of interferograms missing the no-data patch", default: "0.2" },
-    { names: ["--no-decorrelation"], dest: "noDecorrelation", nargs: 0, help: "no decorrelation phase noise" },
-    { names: ["--no-cycle-offsets"], dest: "noCycleOffsets", nargs: 0, help: "no whole-cycle offsets per interferogram" },
-    { names: ["--no-regions"], dest: "noRegions", nargs: 0, help: "no water, missing or disconnected patches" },
+    {
+      names: ["--tropo-std"],
+      dest: "tropoStd",
+      help: "median std of one date's tropospheric delay (m), 0: none",
+      default: "0.006",
+    },
+    {
+      names: ["--unwrap-errors"],
+      dest: "unwrapErrors",
+      help: "fraction of interferograms with an unwrapping-error patch",
+      default: "0.1",
+    },
+    {
+      names: ["--missing"],
+      help: "fraction of interferograms missing the no-data patch",
+      default: "0.2",
+    },
+    {
+      names: ["--no-decorrelation"],
+      dest: "noDecorrelation",
+      nargs: 0,
+      help: "no decorrelation phase noise",
+    },
+    {
+      names: ["--no-cycle-offsets"],
+      dest: "noCycleOffsets",
+      nargs: 0,
+      help: "no whole-cycle offsets per interferogram",
+    },
+    {
+      names: ["--no-regions"],
+      dest: "noRegions",
+      nargs: 0,
+      help: "no water, missing or disconnected patches",
+    },
     {
       names: ["--noise-free"],
       dest: "noiseFree",
       nargs: 0,
       help: "no troposphere, decorrelation noise, unwrapping errors or cycle offsets",
     },
-    { names: ["--timeseries-only"], dest: "timeseriesOnly", nargs: 0, help: "write a MintPy timeseries.h5 instead of a stack" },
-    { names: ["--noise-std"], dest: "noiseStd", help: "with --timeseries-only: white noise per date (m)", default: "0.002" },
-    { names: ["--ramp-std"], dest: "rampStd", help: "with --timeseries-only: per-date ramp size (m)", default: "0" },
+    {
+      names: ["--timeseries-only"],
+      dest: "timeseriesOnly",
+      nargs: 0,
+      help: "write a MintPy timeseries.h5 instead of a stack",
+    },
+    {
+      names: ["--noise-std"],
+      dest: "noiseStd",
+      help: "with --timeseries-only: white noise per date (m)",
+      default: "0.002",
+    },
+    {
+      names: ["--ramp-std"],
+      dest: "rampStd",
+      help: "with --timeseries-only: per-date ramp size (m)",
+      default: "0",
+    },
     ...commonOptions.filter((o) => o.names.includes("--max-memory") || o.names.includes("--quiet")),
   ],
   examples: [
@@ -109,7 +179,9 @@ export function sceneOptions(args: ParsedArgs): simulate.SceneOptions {
   }
   const noiseFree = args.noiseFree === true, noRegions = args.noRegions === true;
   const wavelength = numberArg(args.wavelength, "--wavelength")!;
-  if (!(wavelength > 0)) throw new InputError(`flag --wavelength: "${args.wavelength}" must be positive`);
+  if (!(wavelength > 0)) {
+    throw new InputError(`flag --wavelength: "${args.wavelength}" must be positive`);
+  }
   return {
     length,
     width,
@@ -148,14 +220,18 @@ async function run(argv: string[]): Promise<void> {
     throw new InputError(`flags --out and --truth: both name ${outPath}`);
   }
   // Output folders are created (the demo writes inputs/ifgramStack.h5).
-  for (const p of [outPath, truthPath]) if (p) Deno.mkdirSync(dirname(resolve(p)), { recursive: true });
+  for (const p of [outPath, truthPath]) {
+    if (p) Deno.mkdirSync(dirname(resolve(p)), { recursive: true });
+  }
   const t0 = performance.now();
   const scene = simulate.createScene(opts);
   const K = scene.pairs.length, N = scene.dates.length;
   log.info(
     `simulate ${scene.length} x ${scene.width} pixels, ${N} dates (${scene.dates[0]} - ${
       scene.dates[N - 1]
-    }), ${K} interferograms (${K - scene.keep.reduce((s, v) => s + v, 0)} dropped), seed ${scene.seed}`,
+    }), ${K} interferograms (${
+      K - scene.keep.reduce((s, v) => s + v, 0)
+    } dropped), seed ${scene.seed}`,
   );
   log.info(
     `reference pixel y/x: ${scene.refY}/${scene.refX}; eruption after ${scene.stepDate}; ` +
@@ -192,7 +268,11 @@ async function run(argv: string[]): Promise<void> {
       } s (date phases in ${summary.phaseStore}, ${summary.rowsPerBlock} rows per block)`,
     );
   });
-  log.info(`wrote ${outPath}${truthPath ? ` and ${truthPath}` : ""} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log.info(
+    `wrote ${outPath}${truthPath ? ` and ${truthPath}` : ""} in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
+  );
 }
 
 /** The `simulate` command. */

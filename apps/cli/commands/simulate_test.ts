@@ -24,14 +24,31 @@ async function readAll(path: string, names: string[]): Promise<Record<string, nu
 
 Deno.test("simulate writes ifgramStack.h5 and truth.h5, the same for the same seed", async () => {
   await inTempDir(async (dir) => {
-    const args = ["simulate", ...SIZE, "--dates", "12", "--seed", "5", "--lzf-cc", "--annual-pairs"];
+    const args = [
+      "simulate",
+      ...SIZE,
+      "--dates",
+      "12",
+      "--seed",
+      "5",
+      "--lzf-cc",
+      "--annual-pairs",
+    ];
     let r = await runCli(args, dir);
     strictEqual(r.code, 0, r.stderr);
     deepStrictEqual(listDir(dir), ["ifgramStack.h5", "truth.h5"]);
     const names = ["unwrapPhase", "coherence", "connectComponent", "dropIfgram"];
     const first = await readAll(`${dir}/ifgramStack.h5`, names);
     Deno.mkdirSync(`${dir}/again`);
-    r = await runCli([...args, "--out", "again/stack.h5", "--truth", "again/t.h5", "--max-memory", "0.0001"], dir);
+    r = await runCli([
+      ...args,
+      "--out",
+      "again/stack.h5",
+      "--truth",
+      "again/t.h5",
+      "--max-memory",
+      "0.0001",
+    ], dir);
     strictEqual(r.code, 0, r.stderr);
     deepStrictEqual(await readAll(`${dir}/again/stack.h5`, names), first);
   });
@@ -60,12 +77,19 @@ Deno.test("simulate: bad flags exit 2 with a one-line message and no output", as
 
 Deno.test("noise-free stack through ifgram_inversion gives the truth back", async () => {
   await inTempDir(async (dir) => {
-    let r = await runCli(["simulate", ...SIZE, "--dates", "15", "--seed", "3", "--noise-free"], dir);
+    let r = await runCli(
+      ["simulate", ...SIZE, "--dates", "15", "--seed", "3", "--noise-free"],
+      dir,
+    );
     strictEqual(r.code, 0, r.stderr);
     r = await runCli(["ifgram_inversion", "ifgramStack.h5", "-w", "no"], dir);
     strictEqual(r.code, 0, r.stderr);
     const ts = await readAll(`${dir}/timeseries.h5`, ["timeseries"]);
-    const truth = await readAll(`${dir}/truth.h5`, ["timeseries", "waterMask", "disconnectedPatch"]);
+    const truth = await readAll(`${dir}/truth.h5`, [
+      "timeseries",
+      "waterMask",
+      "disconnectedPatch",
+    ]);
     const P = 30 * 40;
     let checked = 0;
     for (let p = 0; p < P; p++) {
@@ -83,14 +107,30 @@ Deno.test("noise-free stack through ifgram_inversion gives the truth back", asyn
 
 Deno.test("noise-free --timeseries-only through timeseries2velocity gives the true velocity and step", async () => {
   await inTempDir(async (dir) => {
-    let r = await runCli(["simulate", ...SIZE, "--dates", "30", "--timeseries-only", "--noise-free"], dir);
+    let r = await runCli([
+      "simulate",
+      ...SIZE,
+      "--dates",
+      "30",
+      "--timeseries-only",
+      "--noise-free",
+    ], dir);
     strictEqual(r.code, 0, r.stderr);
     deepStrictEqual(listDir(dir), ["timeseries.h5", "truth.h5"]);
     const t = await H5Reader.open(`${dir}/truth.h5`);
     const stepName = t.datasets().find((n) => n.startsWith("step"))!;
     t.close();
     r = await runCli(
-      ["timeseries2velocity", "timeseries.h5", "--step", stepName.slice(4), "--periodic", "1", "-o", "velocity.h5"],
+      [
+        "timeseries2velocity",
+        "timeseries.h5",
+        "--step",
+        stepName.slice(4),
+        "--periodic",
+        "1",
+        "-o",
+        "velocity.h5",
+      ],
       dir,
     );
     strictEqual(r.code, 0, r.stderr);
@@ -100,7 +140,10 @@ Deno.test("noise-free --timeseries-only through timeseries2velocity gives the tr
     for (const name of names) {
       for (let p = 0; p < 30 * 40; p++) {
         if (!truth.waterMask![p]) continue;
-        ok(Math.abs(fit[name]![p]! - truth[name]![p]!) < 2e-5, `${name} at pixel ${p}: ${fit[name]![p]} vs ${truth[name]![p]}`);
+        ok(
+          Math.abs(fit[name]![p]! - truth[name]![p]!) < 2e-5,
+          `${name} at pixel ${p}: ${fit[name]![p]} vs ${truth[name]![p]}`,
+        );
       }
     }
   });

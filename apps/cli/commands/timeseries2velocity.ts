@@ -194,7 +194,7 @@ export const command: Command = {
     const ts = await TimeseriesFile.open(args._[0]!);
     try {
       log.info(`open timeseries file: ${ts.path}`);
-      const s = await resolveSettings(args, ts);
+      const s = resolveSettings(args, ts);
       const outputs = s.resFile ? [s.outfile, s.resFile] : [s.outfile];
       const expected = timeFunctionConfigAttrs(s.config);
       if (args.update) {

@@ -95,7 +95,16 @@ Deno.test({
       const [lin, poly] = await Promise.all([
         t2v(["timeseries.h5", "-o", "velocity.h5", "--save-res"], dir, env),
         t2v(
-          ["timeseries.h5", "-o", "vpoly.h5", "--polyline", "20180518", "--save-res", "--res-file", "resid.h5"],
+          [
+            "timeseries.h5",
+            "-o",
+            "vpoly.h5",
+            "--polyline",
+            "20180518",
+            "--save-res",
+            "--res-file",
+            "resid.h5",
+          ],
           dir,
           env,
         ),
@@ -206,6 +215,65 @@ async function synthetic(path: string, fileType = "timeseries"): Promise<void> {
   w.commit();
 }
 
+/** Time-series (co)variance files of the synthetic file: `s2` on every date, uncorrelated. */
+async function covarianceFiles(dir: string, s2: number): Promise<void> {
+  const L = 4, W = 5, n = DATES.length;
+  for (const full of [false, true]) {
+    const w = await H5Writer.create(`${dir}/${full ? "cov_full" : "cov_var"}.h5`);
+    w.setAttrs({ FILE_TYPE: "timeseries", LENGTH: String(L), WIDTH: String(W) });
+    w.writeWhole("date", DATES);
+    const shape = full ? [n, n, L, W] : [n, L, W];
+    const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < n; i++) {
+      const k = full ? i * n + i : i;
+      v.fill(s2, k * L * W, (k + 1) * L * W);
+    }
+    w.create("timeseries", shape, "<f");
+    w.write("timeseries", [[0, shape[0]!]], v);
+    w.commit();
+  }
+}
+
+Deno.test("covariance propagation end to end: variance and full files, closed form", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
+  try {
+    await synthetic(`${dir}/timeseries.h5`);
+    const s2 = 4e-6;
+    await covarianceFiles(dir, s2);
+    const runs = await Promise.all(
+      ["cov_var", "cov_full"].map((c) =>
+        t2v(
+          ["timeseries.h5", "--uq", "covariance", "--ts-cov-file", `${c}.h5`, "-o", `${c}_v.h5`],
+          dir,
+        )
+      ),
+    );
+    for (const r of runs) strictEqual(r.code, 0, r.stderr);
+    // Uncorrelated equal variances: var(v) = s2 / sum (t - mean t)^2 over the dates with data.
+    const t = DATES.map((d) => decimalYearOf(d, SECONDS) - decimalYearOf(DATES[0]!, SECONDS));
+    const sdv = (rows: number[]) => {
+      const m = rows.reduce((a, i) => a + t[i]!, 0) / rows.length;
+      return Math.sqrt(s2 / rows.reduce((a, i) => a + (t[i]! - m) ** 2, 0));
+    };
+    for (const c of ["cov_var", "cov_full"]) {
+      const v = await H5Reader.open(`${dir}/${c}_v.h5`);
+      try {
+        ok(!v.datasets().includes("residue"), "no residue dataset with --uq covariance");
+        strictEqual(v.attrs()["mintpy.timeFunc.uncertaintyQuantification"], "covariance");
+        const sd = v.read("velocityStd");
+        const close = (a: number, b: number, what: string) =>
+          ok(Math.abs(a - b) < 1e-6 * b, `${c} ${what}: ${a} vs ${b}`);
+        close(sd[10]!, sdv([0, 1, 2, 3, 4, 5]), "complete pixel");
+        close(sd[2]!, sdv([0, 2, 3, 5]), "pixel missing dates 1 and 4");
+      } finally {
+        v.close();
+      }
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("synthetic linear motion: exact velocities, NaN dates fit on the rest, skips", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
   try {
@@ -282,7 +350,10 @@ Deno.test("bad inputs: one-line InputError/H5Error naming the culprit, no output
       [[ts, "--ref-lalo", "19.4", "-99.1"], /--ref-lalo: .* is not geocoded/],
       [[ts, "--start-date", "20210101"], /no date left/],
       [[ts, "--end-date", "20200113"], /2 dates used but the model has 2 parameters/],
-      [[ts, "-o", `${dir}/no/such/dir/velocity.h5`], /no\/such\/dir\/velocity\.h5: cannot write output/],
+      [
+        [ts, "-o", `${dir}/no/such/dir/velocity.h5`],
+        /no\/such\/dir\/velocity\.h5: cannot write output/,
+      ],
     ];
     for (const [args, re] of cases) {
       const e = await runInProcess(args.includes("-o") ? args : [...args, ...out]);

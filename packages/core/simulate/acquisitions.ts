@@ -30,7 +30,9 @@ export function simulateDates(start: string, count: number, seed: number): strin
   const out: string[] = [];
   for (let n = 0; n < count; n++) {
     const d = new Date(t);
-    out.push(formatDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }));
+    out.push(
+      formatDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }),
+    );
     let u = rng.next(), gap = GAPS[GAPS.length - 1]![0];
     for (const [g, p] of GAPS) {
       if (u < p) {

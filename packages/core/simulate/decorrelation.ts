@@ -110,6 +110,7 @@ const OCTAVES = 32;
  *
  * @example
  * ```ts
+ * import { Rng } from "./rng.ts";
  * const sampler = new DecorrelationSampler(14);
  * const rng = new Rng(1);
  * const phase = sampler.sample(0.6, rng.nextU32()); // radians in [-pi, pi]

@@ -1,6 +1,6 @@
 import { ok } from "node:assert/strict";
 import { coherenceLutAxis, phaseVarianceDs } from "../weights.ts";
-import { DecorrelationSampler, decorrelationPhaseVariance, PhasePdf } from "./decorrelation.ts";
+import { decorrelationPhaseVariance, DecorrelationSampler, PhasePdf } from "./decorrelation.ts";
 import { Rng } from "./rng.ts";
 
 const close = (a: number, b: number, rel: number, what: string) =>

@@ -124,7 +124,12 @@ export class DeformationModel {
       this.trendX * (x / Math.max(1, this.width - 1));
     const A = this.seasonalAmplitude * season;
     // A sin(2 pi t + phi) = A cos(phi) sin(2 pi t) + A sin(phi) cos(2 pi t).
-    return [v, this.eruptionStep * mogi, A * Math.cos(this.seasonalPhase), A * Math.sin(this.seasonalPhase)];
+    return [
+      v,
+      this.eruptionStep * mogi,
+      A * Math.cos(this.seasonalPhase),
+      A * Math.sin(this.seasonalPhase),
+    ];
   }
 
   /** Make pixel (y, x) the reference: its coefficients are subtracted everywhere. */
@@ -133,7 +138,11 @@ export class DeformationModel {
   }
 
   /** Referenced coefficients of rows `row0..row1` (each array rows * width). */
-  coefficientsRows(row0: number, row1: number, out?: DeformationCoefficients): DeformationCoefficients {
+  coefficientsRows(
+    row0: number,
+    row1: number,
+    out?: DeformationCoefficients,
+  ): DeformationCoefficients {
     const n = (row1 - row0) * this.width;
     const o = out ?? {
       velocity: new Float32Array(n),
@@ -168,15 +177,15 @@ export class DeformationModel {
     n1: number,
     out?: Float32Array,
   ): Float32Array {
-    const P = coef.velocity.length;
+    const { velocity, step, sin, cos } = coef;
+    const P = velocity.length;
     const o = out ?? new Float32Array((n1 - n0) * P);
     for (let n = n0; n < n1; n++) {
       const t = tYears[n]!, h = stepped[n]!;
       const sn = Math.sin(2 * Math.PI * t), cs = Math.cos(2 * Math.PI * t) - 1;
       const base = (n - n0) * P;
       for (let p = 0; p < P; p++) {
-        o[base + p] = coef.velocity[p]! * t + coef.step[p]! * h + coef.sin[p]! * sn +
-          coef.cos[p]! * cs;
+        o[base + p] = velocity[p]! * t + step[p]! * h + sin[p]! * sn + cos[p]! * cs;
       }
     }
     return o;

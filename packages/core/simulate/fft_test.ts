@@ -4,7 +4,10 @@ import { Rng } from "./rng.ts";
 
 function randomComplex(n: number, seed: number): [Float64Array, Float64Array] {
   const rng = new Rng(seed);
-  return [Float64Array.from({ length: n }, () => rng.normal()), Float64Array.from({ length: n }, () => rng.normal())];
+  return [
+    Float64Array.from({ length: n }, () => rng.normal()),
+    Float64Array.from({ length: n }, () => rng.normal()),
+  ];
 }
 
 Deno.test("FFT equals the direct DFT and the inverse undoes it", () => {
@@ -22,7 +25,9 @@ Deno.test("FFT equals the direct DFT and the inverse undoes it", () => {
       ok(Math.abs(xr[k]! - sr) < 1e-9 && Math.abs(xi[k]! - si) < 1e-9, `n=${n} k=${k}`);
     }
     new Fft(n).transform(xr, xi, true);
-    for (let j = 0; j < n; j++) ok(Math.abs(xr[j]! - re[j]!) < 1e-12 && Math.abs(xi[j]! - im[j]!) < 1e-12);
+    for (let j = 0; j < n; j++) {
+      ok(Math.abs(xr[j]! - re[j]!) < 1e-12 && Math.abs(xi[j]! - im[j]!) < 1e-12);
+    }
   }
   throws(() => new Fft(12), RangeError);
   ok(nextPow2(1) === 1 && nextPow2(5) === 8 && nextPow2(64) === 64);

@@ -4,7 +4,7 @@
  * troposphere, radians) and the scene's per-interferogram choices.
  * @module
  */
-import { CRITICAL_BASELINE, type CoherenceMaps } from "./coherence.ts";
+import { type CoherenceMaps, CRITICAL_BASELINE } from "./coherence.ts";
 import { DecorrelationSampler } from "./decorrelation.ts";
 import {
   ellipseSpan,
@@ -42,6 +42,7 @@ export interface DatePhases {
  *
  * @example
  * ```ts
+ * import { createScene } from "./scene.ts";
  * const scene = createScene({ length: 20, width: 30, numDates: 8 });
  * const sim = new IfgramSimulator(scene);
  * const phases = datePhaseRows(scene, 0, 20, null); // no troposphere

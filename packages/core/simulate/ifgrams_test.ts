@@ -14,7 +14,11 @@ const quiet: Partial<SceneOptions> = { tropoStd: 0, decorrelation: false, unwrap
 function simulateAll(scene: SimulatedScene): IfgramRows {
   const phases = datePhaseRows(scene, 0, scene.length, null);
   const P = scene.length * scene.width;
-  return new IfgramSimulator(scene).simulateRows(0, scene.length, { data: phases, offset: 0, stride: P });
+  return new IfgramSimulator(scene).simulateRows(0, scene.length, {
+    data: phases,
+    offset: 0,
+    stride: P,
+  });
 }
 
 function flagsOf(scene: SimulatedScene): Uint8Array {
@@ -24,7 +28,14 @@ function flagsOf(scene: SimulatedScene): Uint8Array {
 }
 
 Deno.test("noise-free stack: least squares over the network recovers the true displacement and velocity", () => {
-  const scene = createScene({ length: L, width: W, numDates: 24, seed: 3, annualPairs: true, ...quiet });
+  const scene = createScene({
+    length: L,
+    width: W,
+    numDates: 24,
+    seed: 3,
+    annualPairs: true,
+    ...quiet,
+  });
   const out = simulateAll(scene);
   const N = scene.dates.length, P = L * W, ref = scene.refY * W + scene.refX;
   const kept = scene.pairs.map((p, k) => ({ ...p, k })).filter((p) => scene.keep[p.k]);
@@ -49,11 +60,16 @@ Deno.test("noise-free stack: least squares over the network recovers the true di
   for (let p = 0; p < P; p += 7) {
     if (flags[p]! & (REGION_WATER | REGION_MISSING | REGION_DISCONNECTED)) continue;
     // Referencing to the reference pixel removes the whole-cycle offsets of each ifgram.
-    const y = Matrix.columnVector(kept.map((e) => out.unwrapPhase[e.k * P + p]! - out.unwrapPhase[e.k * P + ref]!));
+    const y = Matrix.columnVector(
+      kept.map((e) => out.unwrapPhase[e.k * P + p]! - out.unwrapPhase[e.k * P + ref]!),
+    );
     const x = solve(A, y);
     const ts = [0, ...x.to1DArray().map((v) => v * toMetres)];
     for (let n = 0; n < N; n++) {
-      ok(Math.abs(ts[n]! - disp[n * P + p]!) < 2e-6, `pixel ${p} date ${n}: ${ts[n]} vs ${disp[n * P + p]}`);
+      ok(
+        Math.abs(ts[n]! - disp[n * P + p]!) < 2e-6,
+        `pixel ${p} date ${n}: ${ts[n]} vs ${disp[n * P + p]}`,
+      );
     }
     const m = solve(G, Matrix.columnVector(ts)).to1DArray();
     ok(Math.abs(m[1]! - truth.velocity[p]!) < 1e-5, `velocity ${m[1]} vs ${truth.velocity[p]}`);
@@ -77,12 +93,21 @@ Deno.test("row blocks do not change the result; the seed does", () => {
     const part = sim.simulateRows(r0, r1, { data: phases, offset: r0 * W, stride: P });
     const n = (r1 - r0) * W;
     for (let k = 0; k < K; k++) {
-      deepStrictEqual(part.unwrapPhase.subarray(k * n, (k + 1) * n), whole.unwrapPhase.subarray(k * P + r0 * W, k * P + r1 * W));
-      deepStrictEqual(part.coherence.subarray(k * n, (k + 1) * n), whole.coherence.subarray(k * P + r0 * W, k * P + r1 * W));
+      deepStrictEqual(
+        part.unwrapPhase.subarray(k * n, (k + 1) * n),
+        whole.unwrapPhase.subarray(k * P + r0 * W, k * P + r1 * W),
+      );
+      deepStrictEqual(
+        part.coherence.subarray(k * n, (k + 1) * n),
+        whole.coherence.subarray(k * P + r0 * W, k * P + r1 * W),
+      );
     }
   }
   deepStrictEqual(simulateAll(createScene({ length: L, width: W, numDates: 10, seed: 8 })), whole);
-  notDeepStrictEqual(simulateAll(createScene({ length: L, width: W, numDates: 10, seed: 9 })).unwrapPhase, whole.unwrapPhase);
+  notDeepStrictEqual(
+    simulateAll(createScene({ length: L, width: W, numDates: 10, seed: 9 })).unwrapPhase,
+    whole.unwrapPhase,
+  );
 });
 
 Deno.test("special areas: water, missing patch, disconnected patch, reference pixel", () => {
@@ -96,13 +121,15 @@ Deno.test("special areas: water, missing patch, disconnected patch, reference pi
   ok(scene.missingIfgram.some((v) => v) && !scene.missingIfgram.every((v) => v));
   const ref = scene.refY * W + scene.refX;
   strictEqual(flags[ref], 0);
-  const bridging = (k: number) => scene.pairs[k]!.ref < scene.gapIndex && scene.gapIndex <= scene.pairs[k]!.sec;
+  const bridging = (k: number) =>
+    scene.pairs[k]!.ref < scene.gapIndex && scene.gapIndex <= scene.pairs[k]!.sec;
   for (let p = 0; p < P; p++) {
     const f = flags[p]!;
     const valid = new Uint8Array(K);
     for (let k = 0; k < K; k++) {
       const i = k * P + p;
-      const empty = (f & REGION_WATER) !== 0 || ((f & REGION_MISSING) !== 0 && scene.missingIfgram[k] === 1) ||
+      const empty = (f & REGION_WATER) !== 0 ||
+        ((f & REGION_MISSING) !== 0 && scene.missingIfgram[k] === 1) ||
         ((f & REGION_DISCONNECTED) !== 0 && bridging(k));
       strictEqual(out.unwrapPhase[i] === 0, empty, `pixel ${p} ifgram ${k}`);
       strictEqual(out.connectComponent[i] === 0, empty);
@@ -111,9 +138,13 @@ Deno.test("special areas: water, missing patch, disconnected patch, reference pi
       ok(c >= Math.fround(lo) && c <= Math.fround(hi), `coherence ${c}`);
       valid[k] = empty || !scene.keep[k] ? 0 : 1;
     }
-    if (f & REGION_DISCONNECTED) strictEqual(countComponents(scene.pairs, scene.dates.length, valid), 2);
+    if (f & REGION_DISCONNECTED) {
+      strictEqual(countComponents(scene.pairs, scene.dates.length, valid), 2);
+    }
     if (f === 0) strictEqual(countComponents(scene.pairs, scene.dates.length, valid), 1);
-    if (p === ref) ok(valid.every((v, k) => v === scene.keep[k]), "reference pixel valid everywhere");
+    if (p === ref) {
+      ok(valid.every((v, k) => v === scene.keep[k]), "reference pixel valid everywhere");
+    }
   }
 });
 
@@ -140,13 +171,27 @@ Deno.test("unwrapping errors and cycle offsets are whole cycles, errors in compo
 });
 
 Deno.test("decorrelation noise in the stack has the variance of the phase PDF at its coherence", () => {
-  const base = { length: 60, width: 80, numDates: 12, seed: 21, tropoStd: 0, unwrapErrors: 0, cycleOffsets: false };
+  const base = {
+    length: 60,
+    width: 80,
+    numDates: 12,
+    seed: 21,
+    tropoStd: 0,
+    unwrapErrors: 0,
+    cycleOffsets: false,
+  };
   const scene = createScene({ ...base, decorrelation: true });
   const clean = simulateAll(createScene({ ...base, decorrelation: false }));
   const noisy = simulateAll(scene);
   const K = scene.pairs.length, P = 60 * 80, flags = flagsOf(scene);
   // Bins of true coherence: sum of squared noise and of the PDF's variance.
-  const bins = [[0.2, 0.35], [0.45, 0.6], [0.7, 0.85]].map(([lo, hi]) => ({ lo: lo!, hi: hi!, n: 0, s2: 0, v: 0 }));
+  const bins = [[0.2, 0.35], [0.45, 0.6], [0.7, 0.85]].map(([lo, hi]) => ({
+    lo: lo!,
+    hi: hi!,
+    n: 0,
+    s2: 0,
+    v: 0,
+  }));
   // PDF variance per coherence row of the sampler's table.
   const variance = new Map<number, number>();
   for (let k = 0; k < K; k++) {
@@ -163,7 +208,9 @@ Deno.test("decorrelation noise in the stack has the variance of the phase PDF at
       bin.n++;
       bin.s2 += e * e;
       const row = Math.round(g * 400);
-      if (!variance.has(row)) variance.set(row, decorrelationPhaseVariance(scene.looks, row / 400, 2000));
+      if (!variance.has(row)) {
+        variance.set(row, decorrelationPhaseVariance(scene.looks, row / 400, 2000));
+      }
       bin.v += variance.get(row)!;
     }
   }

@@ -31,7 +31,10 @@ export interface NetworkOptions {
  * (ref, sec) like MintPy's date12 list.
  * @throws RangeError when `neighbours` < 1.
  */
-export function smallBaselinePairs(dates: readonly string[], opts: NetworkOptions = {}): DatePair[] {
+export function smallBaselinePairs(
+  dates: readonly string[],
+  opts: NetworkOptions = {},
+): DatePair[] {
   const nb = opts.neighbours ?? 3;
   if (!Number.isInteger(nb) || nb < 1) {
     throw new RangeError(`number of neighbours ${nb} must be an integer >= 1`);

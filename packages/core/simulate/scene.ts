@@ -5,7 +5,7 @@
  * blocks (see `ifgrams.ts`, `timeseries.ts`) and date by date (turbulence).
  * @module
  */
-import { decimalYear, daysBetween, parseDate } from "../dates.ts";
+import { daysBetween, decimalYear, parseDate } from "../dates.ts";
 import { independentLooks } from "../weights.ts";
 import { simulateDateBperp, simulateDates } from "./acquisitions.ts";
 import { CoherenceModel } from "./coherence.ts";

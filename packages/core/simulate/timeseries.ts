@@ -32,6 +32,8 @@ export interface TimeseriesOptions {
   coefficients?: DeformationCoefficients;
   /** Region flags of these rows (`SceneRegions.fillRows`), when already computed. */
   regionFlags?: Uint8Array;
+  /** Output buffer, `(n1 - n0) * rows * width` (allocated when omitted). */
+  out?: Float32Array;
 }
 
 /**
@@ -41,6 +43,7 @@ export interface TimeseriesOptions {
  *
  * @example
  * ```ts
+ * import { createScene } from "./scene.ts";
  * const scene = createScene({ length: 50, width: 60, numDates: 20 });
  * const ts = simulateTimeseriesRows(scene, 0, 50, { noiseStd: 0.002 });
  * ts.length; // 20 * 50 * 60
@@ -55,12 +58,19 @@ export function simulateTimeseriesRows(
   const W = scene.width, L = scene.length, P = (row1 - row0) * W;
   const [n0, n1] = opts.dates ?? [0, scene.dates.length];
   const coef = opts.coefficients ?? scene.deformation.coefficientsRows(row0, row1);
-  const out = scene.deformation.displacementRows(coef, scene.tYears, scene.stepped, n0, n1);
+  const out = scene.deformation.displacementRows(
+    coef,
+    scene.tYears,
+    scene.stepped,
+    n0,
+    n1,
+    opts.out,
+  );
   const sigma = opts.noiseStd ?? 0, rampStd = opts.rampStd ?? 0;
   const { refY, refX } = scene;
-  const rng = new Rng(0);
+  const rng = new Rng(0), row = new Float64Array(W);
   // A copy: screen providers may reuse their buffers.
-  const first = opts.tropo ? Float32Array.from(opts.tropo(0)) : null;
+  const first = opts.tropo ? opts.tropo(0).slice() : null;
   const firstRef = first ? first[refY * W + refX]! : 0;
   for (let n = n0; n < n1; n++) {
     const base = (n - n0) * P;
@@ -83,11 +93,12 @@ export function simulateTimeseriesRows(
     if (sigma > 0) {
       // The reference pixel's draw, from its own row's stream.
       rng.reseed(streamKey(scene.seed, STREAM_NOISE, n, refY));
-      let atRef = 0;
-      for (let x = 0; x <= refX; x++) atRef = rng.normal();
+      rng.fillNormal(row, 0, refX + 1);
+      const atRef = row[refX]!;
       for (let y = row0, i = base; y < row1; y++) {
         rng.reseed(streamKey(scene.seed, STREAM_NOISE, n, y));
-        for (let x = 0; x < W; x++, i++) out[i] = out[i]! + sigma * (rng.normal() - atRef);
+        rng.fillNormal(row, 0, W);
+        for (let x = 0; x < W; x++, i++) out[i] = out[i]! + sigma * (row[x]! - atRef);
       }
     }
     if (opts.tropo && first) {
@@ -102,7 +113,7 @@ export function simulateTimeseriesRows(
     let flags = opts.regionFlags;
     if (!flags) scene.regions.fillRows(row0, row1, flags = new Uint8Array(P));
     for (let p = 0; p < P; p++) {
-      if (flags[p]! & REGION_WATER) for (let n = n0; n < n1; n++) out[(n - n0) * P + p] = 0;
+      if (flags[p]! & REGION_WATER) { for (let n = n0; n < n1; n++) out[(n - n0) * P + p] = 0; }
     }
   }
   return out;

@@ -45,6 +45,9 @@ Deno.test("time-series noise is referenced, seeded per row and independent of th
   const part = simulateTimeseriesRows(scene, 10, 17, { ...opts, dates: [4, 9] });
   const n = 7 * W;
   for (let d = 4; d < 9; d++) {
-    deepStrictEqual(part.subarray((d - 4) * n, (d - 3) * n), whole.subarray(d * P + 10 * W, d * P + 17 * W));
+    deepStrictEqual(
+      part.subarray((d - 4) * n, (d - 3) * n),
+      whole.subarray(d * P + 10 * W, d * P + 17 * W),
+    );
   }
 });

@@ -4,7 +4,13 @@
  * masks of the special areas.
  * @module
  */
-import { ellipseSpan, REGION_DISCONNECTED, REGION_LOW_COH, REGION_MISSING, REGION_WATER } from "./regions.ts";
+import {
+  ellipseSpan,
+  REGION_DISCONNECTED,
+  REGION_LOW_COH,
+  REGION_MISSING,
+  REGION_WATER,
+} from "./regions.ts";
 import type { SimulatedScene } from "./scene.ts";
 
 /** Per-pixel truth of a row block (each rows * width, C order). */
