@@ -234,7 +234,7 @@ export class TimeFunctionBasis {
  *   { polynomial: 1, periodic: [], stepDate: [], polyline: [], exp: [], log: [] },
  *   ["20200101", "20210101"],
  * );
- * timeFunctionDesignMatrix(["20200101", "20210101"], model); // [1, 0, 1, ~1.0021]
+ * timeFunctionDesignMatrix(["20200101", "20210101"], model); // [1, 0, 1, 1]
  * ```
  */
 export function timeFunctionDesignMatrix(

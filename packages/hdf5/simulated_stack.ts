@@ -50,7 +50,7 @@ function truthAttributes(scene: Scene): Record<string, string> {
   return {
     VINSAR_TRUTH: "true deformation of the simulated stack (no noise), relative to REF_Y/REF_X",
     SIM_STEP_DATE: scene.stepDate,
-    SIM_GAP_DATE: scene.dates[Math.min(scene.gapIndex, scene.dates.length - 1)]!,
+    SIM_GAP_DATE: o.disconnectedPatch ? scene.dates[scene.gapIndex]! : "None",
     SIM_NUM_IFGRAM: String(scene.pairs.length),
     SIM_LOOKS: String(scene.looks),
     SIM_TROPO_STD: String(o.tropoStd),
@@ -61,41 +61,51 @@ function truthAttributes(scene: Scene): Record<string, string> {
   };
 }
 
-/** Write the truth maps (velocity, step<date>, annual*, masks) in row blocks. */
-function writeTruthMaps(scene: Scene, w: H5Writer, budgetBytes: number, gzip: boolean): void {
-  const { length: L, width: W } = scene;
-  const compression = gzip ? "gzip" as const : null;
-  const cr = chunkRows(L, W, L);
-  const stepName = `step${scene.stepDate}`;
-  const floats: Array<[string, keyof simulate.TruthMaps]> = [
-    ["velocity", "velocity"],
-    [stepName, "step"],
-    ["annualAmplitude", "annualAmplitude"],
-    ["annualPhase", "annualPhase"],
+const TRUTH_BOOLS = ["waterMask", "missingPatch", "disconnectedPatch", "lowCoherence"] as const;
+
+/** Float truth maps: dataset name, field of {@link simulate.TruthMaps}, unit. */
+function truthFloats(
+  scene: Scene,
+): Array<[string, "velocity" | "step" | "annualAmplitude" | "annualPhase", string]> {
+  return [
+    ["velocity", "velocity", "m/year"],
+    [`step${scene.stepDate}`, "step", "m"],
+    ["annualAmplitude", "annualAmplitude", "m"],
+    ["annualPhase", "annualPhase", "radian"],
   ];
-  const bools = ["waterMask", "missingPatch", "disconnectedPatch", "lowCoherence"] as const;
-  for (const [name] of floats) w.create(name, [L, W], "<f", { chunks: [cr, W], compression });
-  for (const name of bools) w.create(name, [L, W], "bool", { chunks: [cr, W], compression });
-  w.create("unwrapErrorCount", [L, W], "<h", { chunks: [cr, W], compression });
-  const units: Record<string, string> = {
-    velocity: "m/year",
-    annualAmplitude: "m",
-    annualPhase: "radian",
-  };
-  units[stepName] = "m";
-  for (const [name, unit] of Object.entries(units)) w.setDatasetAttrs(name, { UNIT: unit });
+}
+
+/**
+ * Create the truth maps (velocity, step<date>, annual*, masks). Done before the big
+ * time-series so the bool datasets' headers sit near the start of the file, where the
+ * commit looks for them.
+ */
+function createTruthMaps(scene: Scene, w: H5Writer, gzip: boolean): void {
+  const { length: L, width: W } = scene;
+  const opts = { chunks: [chunkRows(L, W, L), W], compression: gzip ? "gzip" as const : null };
+  for (const [name, , unit] of truthFloats(scene)) {
+    w.create(name, [L, W], "<f", opts);
+    w.setDatasetAttrs(name, { UNIT: unit });
+  }
+  for (const name of TRUTH_BOOLS) w.create(name, [L, W], "bool", opts);
+  w.create("unwrapErrorCount", [L, W], "<h", opts);
+}
+
+/** Fill the truth maps in row blocks. */
+function writeTruthMaps(scene: Scene, w: H5Writer, budgetBytes: number): void {
+  const { length: L, width: W } = scene;
   const plan = planRowBlocks({
     length: L,
     width: W,
     bytesPerPixel: 64,
     budgetBytes,
-    alignRows: cr,
+    alignRows: chunkRows(L, W, L),
   });
   for (const b of plan.blocks()) {
     const t = simulate.truthMapsRows(scene, b.row0, b.row1);
     const rows: Array<[number, number]> = [[b.row0, b.row1], [0, W]];
-    for (const [name, key] of floats) w.write(name, rows, t[key] as Float32Array);
-    for (const name of bools) w.write(name, rows, t[name]);
+    for (const [name, key] of truthFloats(scene)) w.write(name, rows, t[key]);
+    for (const name of TRUTH_BOOLS) w.write(name, rows, t[name]);
     w.write("unwrapErrorCount", rows, t.unwrapErrorCount);
   }
 }
@@ -171,11 +181,13 @@ function startTimeseries(
   w: H5Writer,
   attrs: Record<string, string>,
   gzip: boolean,
+  truthMaps: boolean,
 ): void {
   const { length: L, width: W } = scene, N = scene.dates.length;
   w.setAttrs(attrs);
   w.writeWhole("date", [...scene.dates]);
   w.writeWhole("bperp", scene.bperpDate);
+  if (truthMaps) createTruthMaps(scene, w, gzip);
   w.create("timeseries", [N, L, W], "<f", {
     chunks: [1, chunkRows(L, W, L), W],
     compression: gzip ? "gzip" : null,
@@ -245,7 +257,13 @@ export async function writeSimulatedStack(
     : await scratchStore(join(dirname(stack.tmpPath), `.vinsar-simulate-${Deno.pid}.h5`), N, L, W);
   try {
     if (truth) {
-      startTimeseries(scene, truth, timeseriesAttributes(scene, truthAttributes(scene)), gzip);
+      startTimeseries(
+        scene,
+        truth,
+        timeseriesAttributes(scene, truthAttributes(scene)),
+        gzip,
+        true,
+      );
     }
     const coef = scene.deformation.coefficientsRows(0, L);
     const tropo = troposphere(scene);
@@ -296,7 +314,7 @@ export async function writeSimulatedStack(
       } s`,
     );
     const t2 = performance.now();
-    if (truth) writeTruthMaps(scene, truth, opts.budgetBytes, gzip);
+    if (truth) writeTruthMaps(scene, truth, opts.budgetBytes);
     const t3 = performance.now();
     log.debug(`simulate: ${inMemory ? "date phases in memory" : "date phases in a scratch file"}`);
     return {
@@ -330,9 +348,9 @@ export function writeSimulatedTimeseries(
   const { length: L } = scene, N = scene.dates.length;
   const gzip = opts.gzip ?? false;
   const t0 = performance.now();
-  startTimeseries(scene, ts, timeseriesAttributes(scene, {}), gzip);
+  startTimeseries(scene, ts, timeseriesAttributes(scene, {}), gzip, false);
   if (truth) {
-    startTimeseries(scene, truth, timeseriesAttributes(scene, truthAttributes(scene)), gzip);
+    startTimeseries(scene, truth, timeseriesAttributes(scene, truthAttributes(scene)), gzip, true);
   }
   const coef = scene.deformation.coefficientsRows(0, L);
   const regionFlags = new Uint8Array(L * scene.width);
@@ -363,7 +381,7 @@ export function writeSimulatedTimeseries(
     opts.onProgress?.("dates", (n + 1) * L * scene.width, N * L * scene.width);
   }
   const t1 = performance.now();
-  if (truth) writeTruthMaps(scene, truth, opts.budgetBytes, gzip);
+  if (truth) writeTruthMaps(scene, truth, opts.budgetBytes);
   const t2 = performance.now();
   return {
     phaseStore: "memory",
