@@ -15,7 +15,7 @@ import {
   type Solver,
 } from "@vinsar/core";
 import { tsBackend } from "@vinsar/backend-ts";
-import { wasmBackend } from "@vinsar/backend-wasm";
+import { wasmBackend, type WasmSolver } from "@vinsar/backend-wasm";
 
 let solver: Solver | null = null;
 const plans = new Map<number, PlanData>();
@@ -37,6 +37,13 @@ self.onmessage = async (e: MessageEvent<LaneWorkerRequest>) => {
     } else {
       const t = performance.now();
       const plan = plans.get(m.id)!;
+      const ranged = solver as Partial<WasmSolver>;
+      if (ranged.sparseCholeskySolveRange) {
+        // The wasm binding copies the range straight into its memory.
+        ranged.sparseCholeskySolveRange(plan, m.lanes, m.p0, m.p1, m.values, m.rhs, m.status);
+        reply({ type: "done", ms: performance.now() - t });
+        return;
+      }
       const w = m.p1 - m.p0;
       if (values.length < plan.nnz * w) values = new Float64Array(plan.nnz * w);
       if (rhs.length < plan.n * w) rhs = new Float64Array(plan.n * w);

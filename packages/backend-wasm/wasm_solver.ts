@@ -98,6 +98,20 @@ export interface WasmSolver extends Solver, ScratchBounded {
   readonly scratchBytes: number;
   /** Per-kernel timings when created with `profile: true`, else null. */
   readonly profile: Record<string, KernelProfile> | null;
+  /**
+   * {@link Solver.sparseCholeskySolve} on lanes `from .. to-1` only of the full arrays
+   * (`lanes` lanes), the others untouched: lets threads share one block of lanes without
+   * first copying their ranges out.
+   */
+  sparseCholeskySolveRange(
+    plan: CholeskyPlan,
+    lanes: number,
+    from: number,
+    to: number,
+    values: Float64Array,
+    rhs: Float64Array,
+    status: Uint8Array,
+  ): void;
 }
 
 const DEFAULT_SLAB = 8 * 1024 * 1024;
@@ -133,25 +147,27 @@ export function wasmSolverFromInstance(
     p.copyOutMs += t3 - t2;
   };
 
-  function sparseCholeskySolve(
+  function sparseCholeskySolveRange(
     plan: CholeskyPlan,
     lanes: number,
+    from: number,
+    to: number,
     values: Float64Array,
     rhs: Float64Array,
     status: Uint8Array,
   ): void {
-    if (lanes <= 0) return;
+    if (to <= from) return;
     const { n, nnz } = plan;
     const [[cp, ri, up, ut, ua, ub]] = arena.resident([
       [plan, [plan.colPtr, plan.rowIdx, plan.updPtr, plan.updTarget, plan.updA, plan.updB]],
     ]) as [number[]];
     // At most 256 lanes per call: with more, the lane-fastest stride (lanes x 8 bytes)
     // reaches 4 kB, defeating the hardware prefetch and mapping every entry of a tile to
-    // the same cache sets (measured: 2x slower per pixel at 512 lanes than at 128).
-    const c = Math.min(laneSlab(lanes, (nnz + n) * 8 + 1, slab), CHOLESKY_MAX_LANES);
-    for (let p0 = 0; p0 < lanes; p0 += c) {
+    // the same cache sets (measured: 2.2x slower per pixel at 512 lanes than at 128).
+    const c = Math.min(laneSlab(to - from, (nnz + n) * 8 + 1, slab), CHOLESKY_MAX_LANES);
+    for (let p0 = from; p0 < to; p0 += c) {
       const t0 = now();
-      const cw = Math.min(c, lanes - p0);
+      const cw = Math.min(c, to - p0);
       arena.beginCall();
       const oV = arena.alloc(nnz * cw * 8), oR = arena.alloc(n * cw * 8), oS = arena.alloc(cw);
       const f64 = arena.f64;
@@ -245,7 +261,9 @@ export function wasmSolverFromInstance(
       Math.min(slab, gemmSlab),
       profile ? (i, kn, o) => record("dgemm", 0, i, i + kn, i + kn + o) : null,
     ),
-    sparseCholeskySolve,
+    sparseCholeskySolve: (plan, lanes, values, rhs, status) =>
+      sparseCholeskySolveRange(plan, lanes, 0, lanes, values, rhs, status),
+    sparseCholeskySolveRange,
     assembleNormalEquations,
     temporalCoherence,
   };
