@@ -21,7 +21,11 @@ for (const name of selected) {
   }
   console.log(`== ${name}`);
   const args = ["run", "-A", script, ...(small ? ["--small"] : [])];
-  const { code } = await new Deno.Command(Deno.execPath(), { args, stdout: "inherit", stderr: "inherit" })
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "inherit",
+    stderr: "inherit",
+  })
     .output();
   if (code !== 0) failed++;
 }

@@ -287,3 +287,28 @@ Deno.test("wasm dgemm equals ts on block-sized products cut into sum and column 
     close(got, want, 1 + k / 8, 1e-12, `dgemm ${m}x${n}x${k} tA=${tA} tB=${tB}`);
   }
 });
+
+Deno.test("sparseCholeskySolveRange solves only its lanes, exactly as the whole call does", () => {
+  const rand = rng(21);
+  const lanes = 45;
+  const { plan, scatter, obs, weight } = randomSystem(25, 40, lanes, rand);
+  const values = new Float64Array(plan.nnz * lanes), rhs = new Float64Array(plan.n * lanes);
+  ts.assembleNormalEquations(plan, scatter, lanes, obs, weight, values, rhs);
+  for (const w of wasmSolvers) {
+    const vAll = values.slice(), rAll = rhs.slice(), sAll = new Uint8Array(lanes);
+    w.sparseCholeskySolve(plan, lanes, vAll, rAll, sAll);
+    const v = values.slice(), r = rhs.slice(), s = new Uint8Array(lanes).fill(7);
+    w.sparseCholeskySolveRange(plan, lanes, 8, 29, v, r, s);
+    for (let i = 0; i < r.length; i++) {
+      const p = i % lanes;
+      strictEqual(r[i], p >= 8 && p < 29 ? rAll[i] : rhs[i], `rhs[${i}] (lane ${p})`);
+    }
+    for (let i = 0; i < v.length; i++) {
+      const p = i % lanes;
+      strictEqual(v[i], p >= 8 && p < 29 ? vAll[i] : values[i], `values[${i}]`);
+    }
+    // Lanes with a zero-weight-disconnected date fail in both calls alike.
+    const want = Array.from(sAll, (x, p) => (p >= 8 && p < 29 ? x : 7));
+    strictEqual([...s].join(""), want.join(""));
+  }
+});

@@ -68,13 +68,38 @@ export function loadH5wasm(): Promise<any> {
     const lib = mod.default ?? mod;
     const Module = await lib.ready;
     h5Module = Module;
-    const pluginIndex = import.meta.resolve("h5wasm-plugins");
-    const pluginDir = dirname(fileURLToPath(pluginIndex)) + "/plugins";
-    Module.insert_plugin_search_path(Deno.realPathSync(pluginDir), 0);
+    pluginDir = findPluginDir();
+    if (pluginDir) Module.insert_plugin_search_path(pluginDir, 0);
     h5 = lib;
     return lib;
   })();
   return loading;
+}
+
+/** Where the HDF5 filter plugins (LZF, ...) were found, or null. */
+let pluginDir: string | null = null;
+
+/**
+ * The folder of h5wasm's filter plugins (`libH5Zlzf.so`, ...): `$VINSAR_H5_PLUGIN_DIR`, else
+ * the `h5wasm-plugins` npm package, else a `plugins/` folder beside the main module (how
+ * `deno task bundle` ships them next to `dist/vinsar.js`).
+ */
+function findPluginDir(): string | null {
+  const candidates: string[] = [];
+  const env = Deno.env.get("VINSAR_H5_PLUGIN_DIR");
+  if (env) candidates.push(env);
+  try {
+    candidates.push(dirname(fileURLToPath(import.meta.resolve("h5wasm-plugins"))) + "/plugins");
+  } catch { /* not resolvable from a bundle */ }
+  try {
+    candidates.push(dirname(fileURLToPath(Deno.mainModule)) + "/plugins");
+  } catch { /* no file main module */ }
+  for (const c of candidates) {
+    try {
+      if (Deno.statSync(`${c}/libH5Zlzf.so`).isFile) return Deno.realPathSync(c);
+    } catch { /* try the next */ }
+  }
+  return null;
 }
 
 /** Run `fn`, turning HDF5 diagnostics or exceptions into an {@link H5Error} with `what`. */
@@ -90,7 +115,12 @@ export function guarded<T>(what: string, fn: () => T): T {
     guardDepth--;
   }
   const diag = firstDiag();
-  if (diag !== undefined) throw new H5Error(`${what}: ${diag}`);
+  if (diag !== undefined) {
+    const hint = !pluginDir && /filter|plugin|read/i.test(`${what} ${diag}`)
+      ? " (HDF5 filter plugins not found, so LZF-compressed data cannot be read: set VINSAR_H5_PLUGIN_DIR to the plugins/ folder of the npm package h5wasm-plugins)"
+      : "";
+    throw new H5Error(`${what}: ${diag}${hint}`);
+  }
   return result;
 }
 

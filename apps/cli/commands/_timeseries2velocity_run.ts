@@ -137,8 +137,8 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
   // data exist one cache-sized tile at a time.
   const bytesPerPixel = (useWorkers ? 8 : 4) * nRead + 24 * p + 8 * datasets.length + 40 +
     covBytes;
-  // VINSAR_BLOCK_ROWS caps the rows of a block (tests of the block streaming on small files).
-  const rowsCap = Number(Deno.env.get("VINSAR_BLOCK_ROWS") ?? Infinity);
+  // VINSAR_MAX_BLOCK_ROWS caps the rows of a block (tests of the block streaming on small files).
+  const rowsCap = Number(Deno.env.get("VINSAR_MAX_BLOCK_ROWS") ?? Infinity);
   const chunker = planRowBlocks({
     length: L,
     width: W,

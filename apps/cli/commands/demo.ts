@@ -9,7 +9,13 @@
 import { log } from "@vinsar/core";
 import { H5Reader } from "@vinsar/hdf5";
 import type { Command } from "../main.ts";
-import { commonOptions, type CommandSpec, formatHelp, numberArg, parseCommandArgs } from "../args.ts";
+import {
+  type CommandSpec,
+  commonOptions,
+  formatHelp,
+  numberArg,
+  parseCommandArgs,
+} from "../args.ts";
 import { withOutputs } from "../outputs.ts";
 import { renderMapPng } from "../plot/raster_map.ts";
 
@@ -49,7 +55,10 @@ async function runStep(steps: Step[], name: string, argv: string[]): Promise<voi
   steps.push({ name, seconds: (performance.now() - t0) / 1000 });
 }
 
-async function readMap(path: string, name: string): Promise<{ data: Float32Array; attrs: Record<string, string> }> {
+async function readMap(
+  path: string,
+  name: string,
+): Promise<{ data: Float32Array; attrs: Record<string, string> }> {
   const r = await H5Reader.open(path);
   try {
     return { data: Float32Array.from(r.read(name)), attrs: r.attrs() };
@@ -72,7 +81,8 @@ export const command: Command = {
     const seed = numberArg(args.seed, "--seed")!;
     const common = [
       ...(args.maxMemory ? ["--max-memory", String(args.maxMemory)] : []),
-      "--backend", String(args.backend),
+      "--backend",
+      String(args.backend),
       ...(args.workers ? ["--workers", String(args.workers)] : []),
       ...(args.quiet ? ["-q"] : []),
     ];
@@ -84,31 +94,77 @@ export const command: Command = {
     const t0 = performance.now();
     try {
       await runStep(steps, "simulate", [
-        "--length", String(length), "--width", String(width), "--dates", String(dates),
-        "--seed", String(seed), "--out", "inputs/ifgramStack.h5", "--truth", "truth.h5",
+        "--length",
+        String(length),
+        "--width",
+        String(width),
+        "--dates",
+        String(dates),
+        "--seed",
+        String(seed),
+        "--out",
+        "inputs/ifgramStack.h5",
+        "--truth",
+        "truth.h5",
         ...(args.quiet ? ["-q"] : []),
       ]);
       await runStep(steps, "ifgram_inversion", ["inputs/ifgramStack.h5", "-w", "var", ...common]);
-      await runStep(steps, "generate_mask", ["temporalCoherence.h5", "-m", "0.7", "-o", "maskTempCoh.h5"]);
+      await runStep(steps, "generate_mask", [
+        "temporalCoherence.h5",
+        "-m",
+        "0.7",
+        "-o",
+        "maskTempCoh.h5",
+      ]);
 
       const truthReader = await H5Reader.open("truth.h5");
       const truthNames = truthReader.datasets();
       truthReader.close();
       const stepName = truthNames.find((n) => /^step\d{8}$/.test(n));
       const fnArgs = ["--periodic", "1", ...(stepName ? ["--step", stepName.slice(4)] : [])];
-      await runStep(steps, "timeseries2velocity", ["timeseries.h5", "-o", "velocity.h5", ...fnArgs, "--save-res", ...common]);
-      await runStep(steps, "timeseries_rms", ["timeseriesResidual.h5", "-r", "quadratic", ...common]);
+      await runStep(steps, "timeseries2velocity", [
+        "timeseries.h5",
+        "-o",
+        "velocity.h5",
+        ...fnArgs,
+        "--save-res",
+        ...common,
+      ]);
+      await runStep(steps, "timeseries_rms", [
+        "timeseriesResidual.h5",
+        "-r",
+        "quadratic",
+        ...common,
+      ]);
 
       const vel = await readMap("velocity.h5", "velocity");
       const truth = await readMap("truth.h5", "velocity");
       const mask = await readMap("maskTempCoh.h5", "mask");
       const refY = Number(vel.attrs.REF_Y), refX = Number(vel.attrs.REF_X);
-      const marker = Number.isFinite(refY) && Number.isFinite(refX) ? { y: refY, x: refX } : undefined;
+      const marker = Number.isFinite(refY) && Number.isFinite(refX)
+        ? { y: refY, x: refX }
+        : undefined;
       const opts = { unit: "mm/year", scale: 1000, cmap: "RdBu_r", marker } as const;
       const [lo, hi] = symmetricLimits(truth.data, 1000);
       await withOutputs((out) => {
-        out.bytes("velocity.png", renderMapPng(vel.data, length, width, { ...opts, title: "vinsar velocity", vmin: lo, vmax: hi }));
-        out.bytes("velocity_truth.png", renderMapPng(truth.data, length, width, { ...opts, title: "simulated true velocity", vmin: lo, vmax: hi }));
+        out.bytes(
+          "velocity.png",
+          renderMapPng(vel.data, length, width, {
+            ...opts,
+            title: "vinsar velocity",
+            vmin: lo,
+            vmax: hi,
+          }),
+        );
+        out.bytes(
+          "velocity_truth.png",
+          renderMapPng(truth.data, length, width, {
+            ...opts,
+            title: "simulated true velocity",
+            vmin: lo,
+            vmax: hi,
+          }),
+        );
         return Promise.resolve();
       });
 
@@ -125,12 +181,18 @@ export const command: Command = {
       const total = (performance.now() - t0) / 1000;
       const lines = [
         "",
-        `vinsar demo: ${length} x ${width} = ${length * width} pixels, ${dates} dates, in ${outDir}/`,
+        `vinsar demo: ${length} x ${width} = ${
+          length * width
+        } pixels, ${dates} dates, in ${outDir}/`,
         ...steps.map((s) => `  ${s.name.padEnd(20)} ${s.seconds.toFixed(2).padStart(7)} s`),
         `  ${"total".padEnd(20)} ${total.toFixed(2).padStart(7)} s`,
-        `velocity error vs the simulated truth over the ${all.n} pixels of maskTempCoh.h5 (${(100 * all.n / (length * width)).toFixed(1)}%):`,
+        `velocity error vs the simulated truth over the ${all.n} pixels of maskTempCoh.h5 (${
+          (100 * all.n / (length * width)).toFixed(1)
+        }%):`,
         `  RMS ${all.rms.toFixed(3)} mm/year, median |error| ${all.median.toFixed(3)} mm/year`,
-        `  outside the simulated unwrapping-error, missing and disconnected patches (${clean.n} pixels): RMS ${clean.rms.toFixed(3)} mm/year, median |error| ${clean.median.toFixed(3)} mm/year`,
+        `  outside the simulated unwrapping-error, missing and disconnected patches (${clean.n} pixels): RMS ${
+          clean.rms.toFixed(3)
+        } mm/year, median |error| ${clean.median.toFixed(3)} mm/year`,
         "products: inputs/ifgramStack.h5 truth.h5 timeseries.h5 temporalCoherence.h5 numInvIfgram.h5 maskTempCoh.h5",
         "          velocity.h5 timeseriesResidual.h5 timeseriesResidual_ramp.h5 rms_timeseriesResidual_ramp.txt",
         "          reference_date.txt velocity.png velocity_truth.png rms_timeseriesResidual_ramp.{svg,png}",

@@ -91,7 +91,7 @@ Deno.test({
     const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
     try {
       Deno.copyFileSync(`${ref}/mexico-city/timeseries.h5`, `${dir}/timeseries.h5`);
-      const env = { VINSAR_BLOCK_ROWS: "7" };
+      const env = { VINSAR_MAX_BLOCK_ROWS: "7" };
       const [lin, poly] = await Promise.all([
         t2v(["timeseries.h5", "-o", "velocity.h5", "--save-res"], dir, env),
         t2v(
@@ -138,7 +138,7 @@ Deno.test({
       const boot = ["timeseries.h5", "--uq", "bootstrap", "--bc", "400", "--seed", "11"];
       const [one, pool] = await Promise.all([
         t2v([...boot, "-o", "one.h5", "--workers", "1"], dir),
-        t2v([...boot, "-o", "pool.h5", "--workers", "2"], dir, { VINSAR_BLOCK_ROWS: "9" }),
+        t2v([...boot, "-o", "pool.h5", "--workers", "2"], dir, { VINSAR_MAX_BLOCK_ROWS: "9" }),
       ]);
       strictEqual(one.code, 0, one.stderr);
       strictEqual(pool.code, 0, pool.stderr);
