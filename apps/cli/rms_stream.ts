@@ -120,7 +120,7 @@ export function readStack(
   dst: Float32Array,
 ): void {
   for (const p of pieces(numDates, row0, row1, width)) {
-    dst.set(reader.read(dataset, [[p.k0, p.k1], [p.r0, p.r1], [0, width]]), p.offset);
+    reader.readInto(dataset, [[p.k0, p.k1], [p.r0, p.r1], [0, width]], dst, p.offset);
   }
 }
 
