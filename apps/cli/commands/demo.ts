@@ -70,11 +70,11 @@ async function readMap(
 export const command: Command = {
   summary: "simulate a stack and run the whole chain with charts",
   async run(argv) {
-    const args = parseCommandArgs(spec, argv);
     if (argv.includes("-h") || argv.includes("--help")) {
       console.log(formatHelp(spec));
       return;
     }
+    const args = parseCommandArgs(spec, argv);
     const length = numberArg(args.length, "--length")!;
     const width = numberArg(args.width, "--width")!;
     const dates = numberArg(args.dates, "--dates")!;
