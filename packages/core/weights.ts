@@ -15,7 +15,7 @@ export type WeightFunc = "var" | "fim" | "coh" | "no";
 export const WEIGHT_FUNCS: readonly WeightFunc[] = ["var", "fim", "coh", "no"];
 
 /** Coherence below this (and NaN) is raised to it before weighting (MintPy's epsilon). */
-export const MIN_WEIGHT_COHERENCE = Math.fround(0.05);
+export const MIN_WEIGHT_COHERENCE: number = Math.fround(0.05);
 
 /** Step of the coherence axis of the variance lookup table. */
 const COH_STEP = 0.005;
