@@ -14,19 +14,9 @@
 import { buildNetwork, planNetworkSystem, type Solver } from "@vinsar/core";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { createWasmSolver } from "@vinsar/backend-wasm";
+import { uniformRandom } from "@vinsar/core";
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(1);
+const rand = uniformRandom(1);
 const fill = (n: number, f = () => rand() - 0.5) => Float64Array.from({ length: n }, f);
 
 /**

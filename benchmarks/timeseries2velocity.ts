@@ -13,6 +13,7 @@
  */
 import { H5Writer } from "@vinsar/hdf5";
 import { TimeseriesFile } from "@vinsar/hdf5";
+import { uniformRandom } from "@vinsar/core";
 
 const argv = Deno.args;
 const opt = (name: string, def: string) => {
@@ -30,23 +31,12 @@ const repeat = Math.max(1, Number(opt("--repeat", small ? "1" : "3")));
 const cli = new URL("../apps/cli/main.ts", import.meta.url).pathname;
 const self = new URL(import.meta.url).pathname;
 
-/** Deterministic uniform numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Linear trend + annual cycle + noise per pixel; a no-data corner (NaN) and a few all-zero
  * pixels, like water and unwrapping gaps in MintPy's products.
  */
 async function makeInput(path: string, L: number): Promise<void> {
-  const rand = rng(7);
+  const rand = uniformRandom(7);
   const w = await H5Writer.create(path);
   const dates: string[] = [];
   for (let k = 0, t = Date.UTC(2016, 0, 1); k < N; k++, t += 12 * 86400000) {

@@ -12,6 +12,7 @@
  */
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { MAX_BLOCK_BYTES, readStack, writeStack } from "../apps/cli/rms_stream.ts";
+import { uniformRandom } from "@vinsar/core";
 
 const argv = Deno.args;
 const opt = (name: string, def: string) => {
@@ -26,20 +27,9 @@ const maxMemory = opt("--max-memory", "");
 const cli = new URL("../apps/cli/main.ts", import.meta.url).pathname;
 const self = new URL(import.meta.url).pathname;
 
-/** Deterministic noise. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Write the synthetic inputs: quadratic ramps + noise, a NaN corner, a few zero pixels. */
 async function makeInputs(path: string, maskPath: string): Promise<void> {
-  const rand = rng(42);
+  const rand = uniformRandom(42);
   const w = await H5Writer.create(path);
   w.setAttrs({
     FILE_TYPE: "timeseries",

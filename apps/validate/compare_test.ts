@@ -10,18 +10,7 @@ import {
   unravelIndex,
   wrapAngle,
 } from "./compare.ts";
-
-/** Deterministic uniform [0, 1) generator (mulberry32), so the tests are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from "@vinsar/core";
 
 /** Standard normal draws by Box-Muller. */
 function normal(rand: () => number): () => number {
@@ -29,7 +18,7 @@ function normal(rand: () => number): () => number {
 }
 
 function field(n: number, seed: number, scale = 0.05): Float32Array {
-  const r = rng(seed);
+  const r = uniformRandom(seed);
   return Float32Array.from({ length: n }, () => (r() - 0.5) * scale);
 }
 
@@ -147,7 +136,7 @@ function bootstrapCase(
   stdFactor: (i: number) => number,
   n = 5000,
 ) {
-  const rand = rng(seed);
+  const rand = uniformRandom(seed);
   const gauss = normal(rand);
   const refParam = new Float64Array(n);
   const refStd = new Float64Array(n);

@@ -2,18 +2,7 @@ import { ok, strictEqual } from "node:assert/strict";
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import { planCholesky } from "@vinsar/core";
 import { sparseCholeskySolve } from "./sparse_cholesky.ts";
-
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from "@vinsar/core";
 
 /** A random connected graph on n nodes: a random tree plus `extra` random edges. */
 function randomEdges(n: number, extra: number, rand: () => number): number[] {
@@ -44,7 +33,7 @@ function randomSpd(n: number, edges: number[], rand: () => number): number[][] {
 }
 
 Deno.test("sparse Cholesky over lanes equals ml-matrix's dense Cholesky on random networks", () => {
-  const rand = rng(42);
+  const rand = uniformRandom(42);
   for (const [n, extra] of [[1, 0], [2, 1], [7, 5], [30, 40], [60, 150]] as const) {
     const edges = randomEdges(n, extra, rand);
     for (const order of [undefined, Int32Array.from({ length: n }, (_, i) => i)]) {
@@ -87,7 +76,7 @@ Deno.test("sparse Cholesky over lanes equals ml-matrix's dense Cholesky on rando
 });
 
 Deno.test("the factor itself: L L^T reproduces the permuted matrix", () => {
-  const rand = rng(7);
+  const rand = uniformRandom(7);
   const n = 25, edges = randomEdges(n, 30, rand);
   const plan = planCholesky(n, edges);
   const m = randomSpd(n, edges, rand);

@@ -7,18 +7,7 @@ import { ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { buildNetwork, planNetworkSystem, type Solver } from "@vinsar/core";
 import { createWasmSolver } from "./mod.ts";
-
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from "@vinsar/core";
 
 const ts = createTsSolver();
 // A tiny slab forces the binding's split paths (GEMM column slabs, lane slabs).
@@ -43,7 +32,7 @@ function close(
 }
 
 Deno.test("wasm dgemm equals ts dgemm on random shapes, strides, transposes, alpha and beta", () => {
-  const rand = rng(7);
+  const rand = uniformRandom(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   for (let trial = 0; trial < 300; trial++) {
     const m = pick([1, 2, 3, 4, 5, 7, 8, 9, 13]), n = pick([1, 2, 3, 4, 5, 8, 17, 33, 130]);
@@ -137,7 +126,7 @@ function randomSystem(N: number, extra: number, lanes: number, rand: () => numbe
 const LANE_COUNTS = [1, 2, 3, 7, 8, 9, 16, 17, 31, 64, 133, 300];
 
 Deno.test("wasm assembleNormalEquations equals ts on random networks and lane counts", () => {
-  const rand = rng(11);
+  const rand = uniformRandom(11);
   for (const lanes of LANE_COUNTS) {
     const N = 3 + Math.floor(rand() * 40);
     const { plan, scatter, obs, weight } = randomSystem(N, 2 * N, lanes, rand);
@@ -163,7 +152,7 @@ Deno.test("wasm assembleNormalEquations equals ts on random networks and lane co
 });
 
 Deno.test("wasm sparseCholeskySolve equals ts, including lanes that are not positive definite", () => {
-  const rand = rng(5);
+  const rand = uniformRandom(5);
   let identical = 0, total = 0;
   for (const lanes of LANE_COUNTS) {
     const N = 2 + Math.floor(rand() * 60);
@@ -207,7 +196,7 @@ Deno.test("wasm sparseCholeskySolve equals ts, including lanes that are not posi
 });
 
 Deno.test("wasm temporalCoherence equals ts to 1e-9 and Math.cos/sin to 1e-9", () => {
-  const rand = rng(3);
+  const rand = uniformRandom(3);
   for (const lanes of LANE_COUNTS) {
     const N = 3 + Math.floor(rand() * 30);
     const net = randomNetwork(N, 2 * N, rand);
@@ -265,7 +254,7 @@ Deno.test("module memory stays bounded by the slab size for calls much larger th
 });
 
 Deno.test("wasm dgemm equals ts on block-sized products cut into sum and column slabs", () => {
-  const rand = rng(9);
+  const rand = uniformRandom(9);
   const w = wasmSolvers[0]!;
   for (
     const [m, n, k, tA, tB] of [
@@ -289,7 +278,7 @@ Deno.test("wasm dgemm equals ts on block-sized products cut into sum and column 
 });
 
 Deno.test("sparseCholeskySolveRange solves only its lanes, exactly as the whole call does", () => {
-  const rand = rng(21);
+  const rand = uniformRandom(21);
   const lanes = 45;
   const { plan, scatter, obs, weight } = randomSystem(25, 40, lanes, rand);
   const values = new Float64Array(plan.nnz * lanes), rhs = new Float64Array(plan.n * lanes);

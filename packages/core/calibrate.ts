@@ -8,6 +8,7 @@
 import type { Solver } from "./solver.ts";
 import { buildNetwork, type Network } from "./network.ts";
 import { type NetworkSystem, planNetworkSystem } from "./invert_system.ts";
+import { uniformRandom } from "./random.ts";
 
 /**
  * The work a command is about to do, as far as the backend choice cares.
@@ -78,18 +79,6 @@ export interface Probe {
   readonly unit: "pixels" | "flop";
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A typical interferogram network: every date joined to its 1st, 2nd, 3rd ... nearest
  * following dates until `numObs` pairs exist (capped by the complete graph).
@@ -139,7 +128,7 @@ function inversionProbe(shape: Extract<ProbeShape, { kind: "inversion" }>, seed:
   const { plan, scatter } = shape.system ?? planNetworkSystem(net);
   const K = net.date1.length, Nd = net.dates.length;
   const lanes = Math.max(1, Math.min(shape.lanes, INVERSION_PROBE_LANES));
-  const rand = rng(seed);
+  const rand = uniformRandom(seed);
   const obs = new Float64Array(K * lanes), weight = new Float64Array(K * lanes);
   const use = new Float64Array(K * lanes).fill(1);
   for (let i = 0; i < K * lanes; i++) {
@@ -169,7 +158,7 @@ function inversionProbe(shape: Extract<ProbeShape, { kind: "inversion" }>, seed:
 function gemmProbe(shape: Extract<ProbeShape, { kind: "gemm" }>, seed: number): Probe {
   const m = Math.max(1, shape.m), k = Math.max(1, shape.k);
   const n = Math.max(16, Math.min(shape.n, Math.floor(GEMM_PROBE_FLOP / (2 * m * k))));
-  const rand = rng(seed);
+  const rand = uniformRandom(seed);
   const a = Float64Array.from({ length: m * k }, () => rand() - 0.5);
   const b = Float64Array.from({ length: k * n }, () => rand() - 0.5);
   const c = new Float64Array(m * n);

@@ -11,20 +11,9 @@ import {
   sampleStep,
   solveSymmetricPinv,
 } from "./mod.ts";
+import { uniformRandom } from "@vinsar/core";
 
 const solver = createTsSolver();
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scene {
   K: number;
@@ -36,7 +25,7 @@ interface Scene {
 
 /** Ramps plus noise, with masked-out pixels, NaN and zero pixels. */
 function makeScene(K: number, L: number, W: number, seed: number): Scene {
-  const rand = rng(seed);
+  const rand = uniformRandom(seed);
   const data = new Float32Array(K * L * W);
   const mask = new Uint8Array(L * W);
   for (let p = 0; p < L * W; p++) mask[p] = rand() < 0.8 ? 1 : 0;
@@ -206,7 +195,7 @@ Deno.test("a reference pixel outside the image is an error", () => {
 });
 
 Deno.test("symmetric pseudo-inverse solve matches ml-matrix on a full-rank system", () => {
-  const rand = rng(2);
+  const rand = uniformRandom(2);
   const g = Matrix.rand(9, 4, { random: rand });
   const n = g.transpose().mmul(g);
   const b = [1, -2, 0.5, 3];

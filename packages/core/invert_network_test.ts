@@ -4,18 +4,7 @@ import { createTsSolver } from "@vinsar/backend-ts";
 import { buildNetwork } from "./network.ts";
 import { type InversionBlock, type MaskDataset, NetworkInverter } from "./invert_network.ts";
 import { CoherenceWeights } from "./weights.ts";
-
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from "@vinsar/core";
 
 const DATES = [
   "20200101",
@@ -128,7 +117,7 @@ function oracle(
  * pixel groups with a split network, a date with no data, no data at all, and masked out.
  */
 function randomStack(pairs: Array<[number, number]>, P: number, seed: number): InversionBlock {
-  const rand = rng(seed);
+  const rand = uniformRandom(seed);
   const K = pairs.length, N = DATES.length;
   const phase = new Float32Array(K * P), coherence = new Float32Array(K * P);
   const maskData = new Float32Array(K * P), pixelMask = new Uint8Array(P).fill(1);
