@@ -122,6 +122,25 @@ export interface RampFitOptions {
 /** Bytes of float64 scratch used per GEMM slab of `(date, row)` rows (cache-sized). */
 const SLAB_BYTES = 2 * 1024 * 1024;
 
+/** `(date, row)` rows per GEMM slab of a ramp fit over images `width` pixels wide. */
+function rampSlabRows(width: number): number {
+  return Math.max(32, Math.min(512, Math.floor(SLAB_BYTES / (8 * width))));
+}
+
+/**
+ * The GEMM a {@link RampNormalEquations} runs per slab of rows, `C (m x n) = B (m x k) *
+ * slab (k x n)`: `m` column powers times sub-sampling steps, `n` slab rows, `k` the width
+ * (what a backend calibration should time).
+ */
+export function rampGemmShape(
+  opts: Pick<RampFitOptions, "ramp" | "length" | "width" | "maxSamples">,
+): { m: number; n: number; k: number } {
+  const terms = TERMS[opts.ramp];
+  const nxr = Math.max(...terms.map((t) => t[1])) + 1;
+  const steps = sampleStep(opts.length * opts.width, opts.maxSamples ?? MAX_RAMP_SAMPLES);
+  return { m: steps * nxr, n: rampSlabRows(opts.width), k: opts.width };
+}
+
 /** Centre and half-span of an axis of `n` pixels: `u = (i - c) / h` lies in [-1, 1]. */
 export function rampAxisScale(n: number): { c: number; h: number } {
   const c = (n - 1) / 2;
@@ -213,7 +232,7 @@ export class RampNormalEquations {
         }
       }
     }
-    this.#slabRows = Math.max(32, Math.min(512, Math.floor(SLAB_BYTES / (8 * width))));
+    this.#slabRows = rampSlabRows(width);
     this.#slab = new Float64Array(this.#slabRows * width);
     this.#c = new Float64Array(ncol * this.#slabRows);
   }

@@ -99,6 +99,14 @@ export interface BlockSource {
 const TILE_BYTES = 384 * 1024;
 
 /**
+ * Pixels per tile of a fit of `numDates` dates over `lanes` pixels: the column count of its
+ * GEMMs (what a backend calibration should time).
+ */
+export function timeFunctionTileWidth(numDates: number, lanes: number): number {
+  return Math.max(8, Math.min(lanes, Math.floor(TILE_BYTES / (8 * numDates))));
+}
+
+/**
  * Fit the time functions of `fit` to a block of `lanes` pixels streamed from `source`.
  * A pixel is skipped (0 everywhere, NaN residual) when its mean over the dates with data is
  * NaN or exactly 0, as MintPy does, except the reference pixel.
@@ -132,7 +140,7 @@ export function fitTimeFunctionsStream(
   );
   const boot = opts.uncertainty === "bootstrap" ? opts.bootstrap! : undefined;
   if (boot) ctx.boot = { moments: boot.moments };
-  const tileWidth = Math.max(8, Math.min(lanes, Math.floor(TILE_BYTES / (8 * n))));
+  const tileWidth = timeFunctionTileWidth(n, lanes);
   const tile = new Float64Array(n * tileWidth);
   const scratch = new Float64Array(boot ? p * boot.moments.rank * tileWidth : 0);
   const nanCount = new Int32Array(tileWidth);

@@ -29,6 +29,8 @@ export interface InverterSpec {
   zeroIsNoData: boolean;
   phaseToRange: number;
   backend: string;
+  /** Pixels per batched solve (default 128). */
+  lanes?: number;
 }
 
 /** Build the inverter of a spec. */
@@ -41,6 +43,7 @@ export function makeInverter(spec: InverterSpec, solver: Solver): NetworkInverte
     maskThreshold: spec.maskThreshold,
     zeroIsNoData: spec.zeroIsNoData,
     phaseToRange: spec.phaseToRange,
+    lanes: spec.lanes,
   }, solver);
 }
 

@@ -42,6 +42,9 @@ const BLOCK_CAP_BYTES = 128 * 2 ** 20;
 /** Memory kept out of the block budget for read staging and HDF5's chunk caches. */
 const IO_RESERVE_BYTES = 32 * 2 ** 20;
 
+/** Pixels per batched solve of the inverter (and of the backend calibration's probe). */
+const INVERSION_LANES = 128;
+
 async function run(argv: string[]): Promise<void> {
   if (argv.includes("-h") || argv.includes("--help")) {
     console.log(formatHelp(spec));
@@ -120,7 +123,13 @@ async function run(argv: string[]): Promise<void> {
       }
     }
 
-    const ctx = await makeContext(args);
+    // With --backend auto, the backends are timed on this network's inversion, in batches of
+    // the inverter's pixel lanes (the probe plans its own system: no cost when cached).
+    const ctx = await makeContext(args, {
+      kind: "inversion",
+      lanes: INVERSION_LANES,
+      network: net,
+    });
     const spec: InverterSpec = {
       date12: stack.keptDate12().map(([a, b]) => [a, b]),
       weightFunc: c.weightFunc,
@@ -132,6 +141,7 @@ async function run(argv: string[]): Promise<void> {
       zeroIsNoData: s.obs.toLowerCase().includes("phase"),
       phaseToRange: -wavelength / (4 * Math.PI),
       backend: ctx.solver.name,
+      lanes: INVERSION_LANES,
     };
     const inverter = makeInverter(spec, ctx.solver);
     // An explicit --workers is honoured; by default small stacks stay in the main thread.

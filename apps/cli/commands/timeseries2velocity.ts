@@ -4,7 +4,14 @@
  * blocks, with residue, covariance or closed-form bootstrap uncertainties.
  * @module
  */
-import { InputError, log, timeFunctionConfigAttrs } from "@vinsar/core";
+import {
+  InputError,
+  log,
+  type ProbeShape,
+  TimeFunctionBasis,
+  timeFunctionConfigAttrs,
+  timeFunctionTileWidth,
+} from "@vinsar/core";
 import { TimeseriesFile } from "@vinsar/hdf5";
 import type { Command } from "../main.ts";
 import {
@@ -15,7 +22,7 @@ import {
   parseCommandArgs,
 } from "../args.ts";
 import { isUpToDate, makeContext } from "../context.ts";
-import { resolveSettings } from "./_timeseries2velocity_settings.ts";
+import { resolveSettings, type Settings } from "./_timeseries2velocity_settings.ts";
 import { runFit } from "./_timeseries2velocity_run.ts";
 
 const FAMILIES = ["all", "polynomial", "periodic", "step", "polyline", "exp", "log"] as const;
@@ -177,6 +184,17 @@ const spec: CommandSpec = {
   ],
 };
 
+/**
+ * The GEMMs of a fit, for the backend calibration of `--backend auto`: per tile of pixels,
+ * the parameters `m (P x w) = pinv (P x N) * d (N x w)` and the residual
+ * `d -= G (N x P) * m (P x w)`, `w` being the tile width over blocks of at most `pixels`.
+ */
+export function fitProbe(s: Settings, pixels: number): ProbeShape[] {
+  const N = s.dates.length, P = new TimeFunctionBasis(s.model).numParams;
+  const w = timeFunctionTileWidth(N, Math.max(1, pixels));
+  return [{ kind: "gemm", m: P, n: w, k: N }, { kind: "gemm", m: N, n: w, k: P }];
+}
+
 /** The `timeseries2velocity` command. */
 export const command: Command = {
   summary: "fit time functions (velocity, ...) to a displacement time-series",
@@ -190,11 +208,12 @@ export const command: Command = {
       throw new InputError(`missing argument timeseries_file (usage: ${spec.usage})`);
     }
     const start = performance.now();
-    const ctx = await makeContext(args);
+    if (args.quiet) log.setLevel("warn");
     const ts = await TimeseriesFile.open(args._[0]!);
     try {
       log.info(`open timeseries file: ${ts.path}`);
       const s = resolveSettings(args, ts);
+      const ctx = await makeContext(args, fitProbe(s, ts.length * ts.width));
       const outputs = s.resFile ? [s.outfile, s.resFile] : [s.outfile];
       const expected = timeFunctionConfigAttrs(s.config);
       if (args.update) {

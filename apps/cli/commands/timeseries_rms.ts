@@ -16,6 +16,7 @@ import {
   parseRmsTable,
   pyFloat,
   RAMP_TYPES,
+  rampGemmShape,
   type RampType,
 } from "@vinsar/core";
 import { H5Reader, type H5Writer } from "@vinsar/hdf5";
@@ -234,7 +235,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const args = parseCommandArgs(spec, argv);
   const st = resolveSettings(args);
-  const ctx = await makeContext(args);
+  if (args.quiet) log.setLevel("warn");
   const tsFile = args._[0]!;
   const rampFile = st.deramp === "no" ? tsFile : `${splitext(tsFile)[0]}_ramp.h5`;
   const rmsFile = join(dirname(rampFile), `rms_${splitext(basename(rampFile))[0]}.txt`);
@@ -245,6 +246,14 @@ async function run(argv: string[]): Promise<void> {
   const reader = await H5Reader.open(tsFile);
   try {
     const inp = describeInput(reader, tsFile);
+    // With --backend auto and a ramp, the backends are timed on the ramp fit's GEMM (one per
+    // slab of rows, over every pixel); without a ramp no kernel is hot: priority decides.
+    const ctx = await makeContext(
+      args,
+      st.deramp === "no"
+        ? undefined
+        : { kind: "gemm", ...rampGemmShape({ ramp: st.deramp, length: inp.L, width: inp.W }) },
+    );
     const mask = st.maskFile ? await openMaskFile(st.maskFile, inp.L, inp.W, tsFile) : null;
     try {
       // Both outputs newer than the true inputs (the deramped file is closed, and so
