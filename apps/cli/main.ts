@@ -3,9 +3,9 @@
  * `vinsar <command> [MintPy flags]`: MintPy's time-series steps, fast.
  * @module
  */
-import { InputError, log, registerBackend } from "@vinsar/core";
+import { InputError, log } from "@vinsar/core";
 import { H5Error } from "@vinsar/hdf5";
-import { tsBackend } from "@vinsar/backend-ts";
+import { registerBuiltinBackends } from "./backends.ts";
 
 /** A CLI command: parses its own argv, writes its outputs in the working folder. */
 export interface Command {
@@ -48,13 +48,7 @@ function usage(): string {
 
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  registerBackend(tsBackend);
-  try {
-    const { wasmBackend } = await import("@vinsar/backend-wasm");
-    registerBackend(wasmBackend);
-  } catch (e) {
-    log.debug(`wasm backend unavailable: ${e instanceof Error ? e.message : e}`);
-  }
+  await registerBuiltinBackends();
   const [name0, ...rest] = argv;
   if (!name0 || name0 === "-h" || name0 === "--help") {
     console.log(usage());

@@ -6,6 +6,7 @@
  * back, so no block allocates fresh memory.
  * @module
  */
+import { request, startWorkers } from "../worker_rpc.ts";
 import {
   buildNetwork,
   CoherenceWeights,
@@ -181,22 +182,22 @@ export class WorkerEngine implements InversionEngine {
 
   /** Start `n` workers and build the inverter in each; rejects if one fails. */
   static async start(spec: InverterSpec, n: number): Promise<WorkerEngine> {
-    const url = new URL("./_ifgram_inversion_worker.ts", import.meta.url);
-    const workers: Worker[] = [];
-    try {
-      for (let i = 0; i < n; i++) workers.push(new Worker(url, { type: "module" }));
-      await Promise.all(workers.map((w) => request(w, { type: "init", spec })));
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
-    }
+    const workers = await startWorkers(
+      new URL("./_ifgram_inversion_worker.ts", import.meta.url),
+      n,
+      { type: "init", spec },
+    );
     return new WorkerEngine(workers, new Set(spec.date12.flat()).size);
   }
 
   async invert(task: BlockTask): Promise<BlockDone> {
     const w = this.#idle.pop() ?? await new Promise<Worker>((r) => this.#waiting.push(r));
     try {
-      const reply = await request(w, { type: "invert", task }, transferables(task.buffers));
+      const reply = await request<WorkerReply>(
+        w,
+        { type: "invert", task },
+        transferables(task.buffers),
+      );
       if (reply.type !== "done") throw new Error("worker: unexpected reply");
       accumulate(this, reply.counts, reply.timing);
       this.invertMs += reply.ms;
@@ -222,16 +223,3 @@ export class WorkerEngine implements InversionEngine {
 }
 
 /** Post a message to a worker and wait for its reply (an error reply rejects). */
-function request(w: Worker, msg: unknown, transfer: Transferable[] = []): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    w.onmessage = (e: MessageEvent<WorkerReply>) => {
-      if (e.data.type === "error") reject(new Error(`worker: ${e.data.message}`));
-      else resolve(e.data);
-    };
-    w.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      reject(new Error(`worker: ${e.message}`));
-    };
-    w.postMessage(msg, transfer);
-  });
-}

@@ -4,8 +4,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { createSolver, type NetworkInverter, registerBackend } from "@vinsar/core";
-import { tsBackend } from "@vinsar/backend-ts";
+import { createSolver, type NetworkInverter } from "@vinsar/core";
+import { registerBuiltinBackends } from "../backends.ts";
 import {
   type BlockTask,
   type InverterSpec,
@@ -20,11 +20,7 @@ self.onmessage = async (
 ) => {
   try {
     if (e.data.type === "init") {
-      registerBackend(tsBackend);
-      try {
-        const { wasmBackend } = await import("@vinsar/backend-wasm");
-        registerBackend(wasmBackend);
-      } catch { /* the ts backend serves */ }
+      await registerBuiltinBackends();
       inverter = makeInverter(e.data.spec!, await createSolver(e.data.spec!.backend));
       self.postMessage({ type: "ready" });
       return;

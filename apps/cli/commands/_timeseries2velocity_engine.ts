@@ -4,6 +4,7 @@
  * thread reads the next block and writes the previous one meanwhile.
  * @module
  */
+import { request, startWorkers } from "../worker_rpc.ts";
 import {
   type BlockFit,
   type BlockFitCounts,
@@ -191,15 +192,11 @@ export class WorkerEngine implements FitEngine {
 
   /** Start `n` workers and build the fit in each; rejects if one fails. */
   static async start(spec: FitSpec, n: number): Promise<WorkerEngine> {
-    const url = new URL("./_timeseries2velocity_worker.ts", import.meta.url);
-    const workers: Worker[] = [];
-    try {
-      for (let i = 0; i < n; i++) workers.push(new Worker(url, { type: "module" }));
-      await Promise.all(workers.map((w) => request(w, { type: "init", spec })));
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
-    }
+    const workers = await startWorkers(
+      new URL("./_timeseries2velocity_worker.ts", import.meta.url),
+      n,
+      { type: "init", spec },
+    );
     return new WorkerEngine(workers, spec.fit.numParams);
   }
 
@@ -211,7 +208,9 @@ export class WorkerEngine implements FitEngine {
       parts.push({ start: a, count: Math.min(step, lanes - a) });
     }
     const replies = await Promise.all(
-      parts.map((part, i) => request(this.#workers[i]!, { type: "fit", job, ...part })),
+      parts.map((part, i) =>
+        request<WorkerReply>(this.#workers[i]!, { type: "fit", job, ...part })
+      ),
     );
     const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
     const e2 = new Float64Array(lanes), fitted = new Uint8Array(lanes);
@@ -245,16 +244,3 @@ export class WorkerEngine implements FitEngine {
 }
 
 /** Post a message to a worker and wait for its reply (an error reply rejects). */
-function request(w: Worker, msg: unknown): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    w.onmessage = (e: MessageEvent<WorkerReply>) => {
-      if (e.data.type === "error") reject(new Error(`worker: ${e.data.message}`));
-      else resolve(e.data);
-    };
-    w.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      reject(new Error(`worker: ${e.message}`));
-    };
-    w.postMessage(msg);
-  });
-}

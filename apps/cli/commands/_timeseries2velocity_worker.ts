@@ -4,8 +4,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { createSolver, registerBackend } from "@vinsar/core";
-import { tsBackend } from "@vinsar/backend-ts";
+import { createSolver } from "@vinsar/core";
+import { registerBuiltinBackends } from "../backends.ts";
 import { BlockFitter, type BlockJob, type FitSpec } from "./_timeseries2velocity_engine.ts";
 
 let fitter: BlockFitter | null = null;
@@ -15,11 +15,7 @@ self.onmessage = async (
 ) => {
   try {
     if (e.data.type === "init") {
-      registerBackend(tsBackend);
-      try {
-        const { wasmBackend } = await import("@vinsar/backend-wasm");
-        registerBackend(wasmBackend);
-      } catch { /* the ts backend serves */ }
+      await registerBuiltinBackends();
       fitter = new BlockFitter(await createSolver(e.data.spec!.backend), e.data.spec!);
       self.postMessage({ type: "ready" });
       return;
