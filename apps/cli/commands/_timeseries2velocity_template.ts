@@ -5,23 +5,11 @@
  * @module
  */
 import { basename } from "node:path";
-import { InputError, log, normalizeDate } from "@vinsar/core";
+import { InputError, log, normalizeDate, type TimeFunctionConfig } from "@vinsar/core";
 import { numberArg, type ParsedArgs } from "../args.ts";
 
-/** The options a template can set (MintPy's `inps` fields), as given by the flags. */
-export interface TemplateOptions {
-  startDate: string | null;
-  endDate: string | null;
-  excludeDate: string[];
-  polynomial: number;
-  periodic: number[];
-  stepDate: string[];
-  exp: string[][];
-  log: string[][];
-  uncertaintyQuantification: string;
-  timeSeriesCovFile: string | null;
-  bootstrapCount: number;
-}
+/** The options a template can set (MintPy's `inps` fields): the time-function configuration. */
+export type TemplateOptions = TimeFunctionConfig;
 
 /** MintPy's template keys `mintpy.timeFunc.*`; returns whether it set the excluded dates. */
 export function applyTemplate(

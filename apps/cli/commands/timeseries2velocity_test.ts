@@ -4,6 +4,7 @@ import { tsBackend } from "@vinsar/backend-ts";
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { listDir, referenceDir } from "../test_reference.ts";
 import { command } from "./timeseries2velocity.ts";
+import { KEY_ATTRIBUTES } from "../../validate/compare.ts";
 
 const ref = referenceDir();
 const CLI = new URL("../main.ts", import.meta.url).pathname;
@@ -23,19 +24,6 @@ async function t2v(
   }).output();
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
 }
-
-const KEY_ATTRS = [
-  "FILE_TYPE",
-  "UNIT",
-  "LENGTH",
-  "WIDTH",
-  "REF_DATE",
-  "REF_Y",
-  "REF_X",
-  "START_DATE",
-  "END_DATE",
-  "DATE12",
-];
 
 /**
  * The reference suite's rule: within `tol` on 99.9% of values and 100 x `tol` everywhere,
@@ -63,7 +51,9 @@ async function compareFile(mine: string, theirs: string, tolOf: (name: string) =
   const a = await H5Reader.open(mine), b = await H5Reader.open(theirs);
   try {
     const aa = a.attrs(), ba = b.attrs();
-    for (const k of KEY_ATTRS) if (k in ba) strictEqual(aa[k], ba[k], `${mine}: attribute ${k}`);
+    for (const k of KEY_ATTRIBUTES) {
+      if (k in ba) strictEqual(aa[k], ba[k], `${mine}: attribute ${k}`);
+    }
     for (const k of Object.keys(ba).filter((k) => k.startsWith("mintpy.timeFunc."))) {
       strictEqual(aa[k], ba[k], `${mine}: attribute ${k}`);
     }
