@@ -3,8 +3,8 @@
  * e.g. `generate_mask temporalCoherence.h5 -m 0.7 -o maskTempCoh.h5`: a `mask` dataset
  * (1 = keep) with the input's attributes and `FILE_TYPE=mask`.
  *
- * The mask is stored as int8 0/1: h5wasm cannot write h5py's boolean enum type, and every
- * MintPy reader treats the two the same (`mask == 0`, `mask != 0`).
+ * The mask is stored as h5py's boolean enum, like MintPy's (see `H5Writer.create`, dtype
+ * "bool").
  * @module
  */
 import {
@@ -320,7 +320,7 @@ async function run(argv: string[]): Promise<void> {
       const w = await out.h5(outfile!);
       w.setAttrs(maskAttrs(attrs, file));
       const rows = Math.max(1, Math.min(L, Math.floor((4 << 20) / W)));
-      w.create("mask", [L, W], "|b1", { chunks: [rows, W] });
+      w.create("mask", [L, W], "bool", { chunks: [rows, W] });
       for (let r0 = 0; r0 < L; r0 += rows) {
         const r1 = Math.min(L, r0 + rows);
         w.write("mask", [[r0, r1], [0, W]], Int8Array.from(mask.subarray(r0 * W, r1 * W)));
