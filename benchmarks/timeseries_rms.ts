@@ -10,8 +10,8 @@
  * kept in --dir and reused by later runs of the same size.
  * @module
  */
-import { H5Reader, H5Writer } from "@vinsar/hdf5";
-import { MAX_BLOCK_BYTES, readStack, writeStack } from "../apps/cli/rms_stream.ts";
+import { H5Reader, H5Writer, readStackRows, writeStackRows } from "@vinsar/hdf5";
+import { MAX_BLOCK_BYTES } from "../apps/cli/rms_stream.ts";
 import { uniformRandom } from "@vinsar/core";
 
 const argv = Deno.args;
@@ -61,7 +61,7 @@ async function makeInputs(path: string, maskPath: string): Promise<void> {
         }
       }
     }
-    writeStack(w, "timeseries", K, r0, r1, W, block);
+    writeStackRows(w, "timeseries", [0, K], [r0, r1], W, block);
   }
   w.commit();
   const m = await H5Writer.create(maskPath);
@@ -80,7 +80,7 @@ async function readOnce(path: string): Promise<void> {
   const buf = new Float32Array(K * Math.min(rows, L) * W);
   for (let r0 = 0; r0 < L; r0 += rows) {
     const r1 = Math.min(L, r0 + rows);
-    readStack(r, "timeseries", K, r0, r1, W, buf.subarray(0, K * (r1 - r0) * W));
+    readStackRows(r, "timeseries", [0, K], [r0, r1], W, buf.subarray(0, K * (r1 - r0) * W));
   }
   r.close();
 }
@@ -93,7 +93,7 @@ async function writeOnce(path: string): Promise<void> {
   const buf = new Float32Array(K * Math.min(rows, L) * W).fill(1);
   for (let r0 = 0; r0 < L; r0 += rows) {
     const r1 = Math.min(L, r0 + rows);
-    writeStack(w, "timeseries", K, r0, r1, W, buf.subarray(0, K * (r1 - r0) * W));
+    writeStackRows(w, "timeseries", [0, K], [r0, r1], W, buf.subarray(0, K * (r1 - r0) * W));
   }
   w.commit();
   Deno.removeSync(path);

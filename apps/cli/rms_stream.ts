@@ -7,7 +7,7 @@
  * pass 2 removes the ramps in place, writes the deramped stack and accumulates the RMS.
  * The last block of pass 1 is still in memory and is processed first in pass 2, so a file
  * that fits the budget is read once. HDF5 reads and writes go in pieces of at most
- * {@link IO_PIECE_BYTES} so h5wasm's heap (which never shrinks) stays small.
+ * `IO_PIECE_BYTES` (`@vinsar/hdf5`'s `readStackRows`) so h5wasm's heap (which never shrinks) stays small.
  * @module
  */
 import {
@@ -23,12 +23,9 @@ import {
   rmsFromSums,
   type Solver,
 } from "@vinsar/core";
-import type { H5Reader, H5Writer } from "@vinsar/hdf5";
+import { type H5Reader, type H5Writer, readStackRows, writeStackRows } from "@vinsar/hdf5";
 import type { MaskRows } from "./mask_file.ts";
 import { Progress } from "./progress.ts";
-
-/** Largest single HDF5 read or write of the engine, bytes. */
-export const IO_PIECE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Largest row block, bytes. Bigger blocks do not go faster: touching fresh memory costs
@@ -72,77 +69,6 @@ export interface RmsStreamResult {
   reads: number;
 }
 
-/**
- * The HDF5 pieces of a `(numDates, rows, width)` block, each at most about
- * {@link IO_PIECE_BYTES}: groups of whole dates, or row ranges of one date when a date alone
- * is bigger. Small pieces keep h5wasm's heap and the transient copies small (fresh memory is
- * slow to touch), and few of them keep the per-call overhead low.
- */
-function* pieces(
-  numDates: number,
-  row0: number,
-  row1: number,
-  width: number,
-): Generator<{ k0: number; k1: number; r0: number; r1: number; offset: number; length: number }> {
-  const n = (row1 - row0) * width;
-  const dates = Math.floor(IO_PIECE_BYTES / (4 * n));
-  if (dates >= 1) {
-    for (let k0 = 0; k0 < numDates; k0 += dates) {
-      const k1 = Math.min(numDates, k0 + dates);
-      yield { k0, k1, r0: row0, r1: row1, offset: k0 * n, length: (k1 - k0) * n };
-    }
-    return;
-  }
-  const rows = Math.max(1, Math.floor(IO_PIECE_BYTES / (4 * width)));
-  for (let k = 0; k < numDates; k++) {
-    for (let r0 = row0; r0 < row1; r0 += rows) {
-      const r1 = Math.min(row1, r0 + rows);
-      yield {
-        k0: k,
-        k1: k + 1,
-        r0,
-        r1,
-        offset: k * n + (r0 - row0) * width,
-        length: (r1 - r0) * width,
-      };
-    }
-  }
-}
-
-/** Read rows `[row0, row1)` of every date into `dst` (`(numDates, rows, width)`) in pieces. */
-export function readStack(
-  reader: H5Reader,
-  dataset: string,
-  numDates: number,
-  row0: number,
-  row1: number,
-  width: number,
-  dst: Float32Array,
-): void {
-  for (const p of pieces(numDates, row0, row1, width)) {
-    reader.readInto(dataset, [[p.k0, p.k1], [p.r0, p.r1], [0, width]], dst, p.offset);
-  }
-}
-
-/** Write rows `[row0, row1)` of every date from `src` (`(numDates, rows, width)`) in pieces. */
-export function writeStack(
-  writer: H5Writer,
-  dataset: string,
-  numDates: number,
-  row0: number,
-  row1: number,
-  width: number,
-  src: Float32Array,
-): void {
-  for (const p of pieces(numDates, row0, row1, width)) {
-    writer.write(
-      dataset,
-      [[p.k0, p.k1], [p.r0, p.r1], [0, width]],
-      src.subarray(p.offset, p.offset + p.length),
-    );
-  }
-}
-
 /** Compute the residual RMS per date (see the module documentation). */
 export function streamResidualRms(o: RmsStreamOptions): RmsStreamResult {
   const { reader, dataset, numDates: K, length: L, width: W, mask } = o;
@@ -161,7 +87,7 @@ export function streamResidualRms(o: RmsStreamOptions): RmsStreamResult {
   let reads = 0;
   const load = (b: Block): Float32Array => {
     const data = buf.subarray(0, K * (b.row1 - b.row0) * W);
-    readStack(reader, dataset, K, b.row0, b.row1, W, data);
+    readStackRows(reader, dataset, [0, K], [b.row0, b.row1], W, data);
     reads++;
     return data;
   };
@@ -213,7 +139,7 @@ export function streamResidualRms(o: RmsStreamOptions): RmsStreamResult {
     lap("read");
     removeRamp(fit, data, b.row0, rows, data);
     lap("apply");
-    writeStack(o.writer, outDataset, K, b.row0, b.row1, W, data);
+    writeStackRows(o.writer, outDataset, [0, K], [b.row0, b.row1], W, data);
     lap("write");
     accumulateSquares(data, K, rows * W, maskRows(b), sumSq, count);
     lap("rms");

@@ -7,3 +7,4 @@ export * from "./ifgram_stack.ts";
 export * from "./inversion_outputs.ts";
 export * from "./timeseries_file.ts";
 export * from "./simulated_stack.ts";
+export * from "./stack_rows.ts";

@@ -7,46 +7,7 @@
  */
 import { InputError } from "@vinsar/core";
 import { type Attrs, H5Reader, type H5Writer } from "./h5.ts";
-
-/** Largest single HDF5 read or write of a time-series block, bytes. */
-const IO_PIECE_BYTES = 4 * 1024 * 1024;
-
-/**
- * The pieces a `(dates, rows, width)` block is moved in: several whole dates when one
- * date's rows are small, else one date's rows in parts. Each piece is contiguous in the
- * block (C order), at `offset`.
- */
-function* pieces(
-  date0: number,
-  date1: number,
-  row0: number,
-  row1: number,
-  width: number,
-): Generator<{ d0: number; d1: number; r0: number; r1: number; offset: number; size: number }> {
-  const lanes = (row1 - row0) * width;
-  const perDate = Math.floor(IO_PIECE_BYTES / (4 * Math.max(1, lanes)));
-  if (perDate >= 1) {
-    for (let d0 = date0; d0 < date1; d0 += perDate) {
-      const d1 = Math.min(date1, d0 + perDate);
-      yield { d0, d1, r0: row0, r1: row1, offset: (d0 - date0) * lanes, size: (d1 - d0) * lanes };
-    }
-    return;
-  }
-  const rows = Math.max(1, Math.floor(IO_PIECE_BYTES / (4 * width)));
-  for (let d = date0; d < date1; d++) {
-    for (let r0 = row0; r0 < row1; r0 += rows) {
-      const r1 = Math.min(row1, r0 + rows);
-      yield {
-        d0: d,
-        d1: d + 1,
-        r0,
-        r1,
-        offset: (d - date0) * lanes + (r0 - row0) * width,
-        size: (r1 - r0) * width,
-      };
-    }
-  }
-}
+import { readStackRows, writeStackRows } from "./stack_rows.ts";
 
 function toFloat32(a: ArrayLike<number> & { length: number }): Float32Array {
   return a instanceof Float32Array ? a : Float32Array.from(a);
@@ -121,13 +82,7 @@ export class TimeseriesFile {
   ): Float32Array {
     const W = this.width;
     const dst = out ?? new Float32Array((date1 - date0) * (row1 - row0) * W);
-    for (const pc of pieces(date0, date1, row0, row1, W)) {
-      this.#r.readInto(
-        "timeseries",
-        [[pc.d0, pc.d1], [pc.r0, pc.r1], [0, W]],
-        dst.subarray(pc.offset, pc.offset + pc.size),
-      );
-    }
+    readStackRows(this.#r, "timeseries", [date0, date1], [row0, row1], W, dst);
     return dst;
   }
 
@@ -270,11 +225,5 @@ export function writeResidualBlock(
   data: Float32Array,
   width: number,
 ): void {
-  for (const pc of pieces(0, numDates, row0, row1, width)) {
-    w.write(
-      "timeseries",
-      [[pc.d0, pc.d1], [pc.r0, pc.r1], [0, width]],
-      data.subarray(pc.offset, pc.offset + pc.size),
-    );
-  }
+  writeStackRows(w, "timeseries", [0, numDates], [row0, row1], width, data);
 }
