@@ -57,11 +57,7 @@ export async function isUpToDate(
   expected: Record<string, string>,
 ): Promise<boolean> {
   try {
-    const inTime = Math.max(...inputs.map((p) => Deno.statSync(p).mtime?.getTime() ?? Infinity));
-    for (const o of outputs) {
-      const st = Deno.statSync(o);
-      if ((st.mtime?.getTime() ?? 0) < inTime) return false;
-    }
+    if (!outputsAreNewer(outputs, inputs)) return false;
     const r = await H5Reader.open(outputs[0]!);
     try {
       const attrs = r.attrs();
@@ -70,6 +66,31 @@ export async function isUpToDate(
       r.close();
     }
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when every output exists and none is older than any input. A missing input makes
+ * it false, except the `optionalInputs` (e.g. a mask used only when present), which count
+ * only when they exist.
+ */
+export function outputsAreNewer(
+  outputs: string[],
+  inputs: string[],
+  optionalInputs: string[] = [],
+): boolean {
+  const mtime = (p: string) => Deno.statSync(p).mtime?.getTime() ?? Infinity;
+  try {
+    const times = inputs.map(mtime);
+    for (const p of optionalInputs) {
+      try {
+        times.push(mtime(p));
+      } catch { /* absent: not an input */ }
+    }
+    const tIn = Math.max(0, ...times);
+    return outputs.every((p) => (Deno.statSync(p).mtime?.getTime() ?? 0) >= tIn);
   } catch {
     return false;
   }

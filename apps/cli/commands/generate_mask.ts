@@ -25,7 +25,7 @@ import {
   parseCommandArgs,
   type ParsedArgs,
 } from "../args.ts";
-import { makeContext } from "../context.ts";
+import { makeContext, outputsAreNewer } from "../context.ts";
 import { withOutputs } from "../outputs.ts";
 
 const spec: CommandSpec = {
@@ -239,13 +239,10 @@ async function run(argv: string[]): Promise<void> {
   const vstdNum = numberArg(args.vstdNum, "--vstd-num")!;
 
   if (args.update) {
-    try {
-      const tIn = Deno.statSync(file).mtime?.getTime() ?? Infinity;
-      if ((Deno.statSync(outfile).mtime?.getTime() ?? 0) >= tIn) {
-        log.info(`update mode: ${outfile} is newer than ${file} --> skip.`);
-        return;
-      }
-    } catch { /* run */ }
+    if (outputsAreNewer([outfile], [file])) {
+      log.info(`update mode: ${outfile} is newer than ${file} --> skip.`);
+      return;
+    }
   }
 
   const r = await H5Reader.open(file);

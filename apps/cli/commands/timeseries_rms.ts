@@ -29,7 +29,7 @@ import {
   parseCommandArgs,
   type ParsedArgs,
 } from "../args.ts";
-import { makeContext } from "../context.ts";
+import { makeContext, outputsAreNewer } from "../context.ts";
 import { type OutputSet, withOutputs } from "../outputs.ts";
 import { openMaskFile } from "../mask_file.ts";
 import { streamResidualRms } from "../rms_stream.ts";
@@ -158,25 +158,6 @@ function resolveSettings(args: ParsedArgs): RmsSettings {
   return { maskFile, deramp: deramp as RampType | "no", cutoff, figSize, tickYearNum };
 }
 
-/** True when every output exists and none is older than any existing input. */
-function upToDate(outputs: string[], inputs: string[]): boolean {
-  try {
-    const tIn = Math.max(
-      0,
-      ...inputs.flatMap((p) => {
-        try {
-          return [Deno.statSync(p).mtime?.getTime() ?? 0];
-        } catch {
-          return [];
-        }
-      }),
-    );
-    return outputs.every((p) => (Deno.statSync(p).mtime?.getTime() ?? 0) >= tIn);
-  } catch {
-    return false;
-  }
-}
-
 /** The time-series file's layout, checked. */
 function describeInput(reader: H5Reader, path: string) {
   const attrs = reader.attrs();
@@ -259,7 +240,7 @@ async function run(argv: string[]): Promise<void> {
       // Both outputs newer than the true inputs (the deramped file is closed, and so
       // touched, after the RMS table is staged, so the two are not compared).
       const skip = args.update === true &&
-        upToDate([rmsFile, rampFile], [tsFile, st.maskFile ?? ""]);
+        outputsAreNewer([rmsFile, rampFile], [tsFile], st.maskFile ? [st.maskFile] : []);
       await withOutputs(async (out) => {
         let rms: ArrayLike<number>;
         if (skip) {
