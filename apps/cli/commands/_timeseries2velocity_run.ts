@@ -44,10 +44,11 @@ import {
 } from "./_timeseries2velocity_engine.ts";
 
 /**
- * Largest row block of data, bytes: bigger blocks are not faster (touching fresh memory
- * costs more than it saves) and only raise the peak memory.
+ * Largest row block of data, bytes: a few chunk rows of every date. Bigger blocks are not
+ * faster (touching fresh memory costs more than it saves, and a whole block's fit is what
+ * the first read and the last write cannot overlap with) and only raise the peak memory.
  */
-const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
+const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
 
 /**
  * Below this many values (dates x pixels) starting workers costs more than it saves
@@ -121,10 +122,9 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
       })`,
     );
   }
-  // The bootstrap's quadratic forms (N^2 per pixel) are worth a pool of workers; the other
-  // fits are as cheap as reading the data, which the workers would only slow down. Workers
-  // read a block from shared memory while the next one is read: two read buffers.
-  const useWorkers = s.uncertainty === "bootstrap" && ctx.workers > 1 &&
+  // Workers fit a block from shared memory while the main thread reads the next one (two
+  // read buffers) and writes the previous one.
+  const useWorkers = ctx.workers > 1 &&
     (s.workersRequested || n * L * W >= MIN_VALUES_FOR_WORKERS);
   const starting = useWorkers ? WorkerEngine.start(spec, ctx.workers) : null;
   starting?.catch(() => {}); // handled where awaited

@@ -189,7 +189,7 @@ function describeInput(reader: H5Reader, path: string) {
     }
     ref = { y, x };
   }
-  return { attrs, K, L, W, dates, ref, chunkRows: info.chunks?.[1] };
+  return { attrs, K, L, W, dates, ref, chunkDates: info.chunks?.[0], chunkRows: info.chunks?.[1] };
 }
 
 /** Copy the attributes and the small datasets (date, bperp) of the input to the output. */
@@ -262,7 +262,7 @@ async function run(argv: string[]): Promise<void> {
             layoutLike(reader, writer, inp.K, inp.L, inp.W, rows);
           } else if (mask) log.info(`read mask from file: ${mask.path}`);
           log.info(`calculating residual RMS for each epoch from file: ${rampFile}`);
-          const res = streamResidualRms({
+          const res = await streamResidualRms({
             reader,
             dataset: "timeseries",
             numDates: inp.K,
@@ -275,6 +275,11 @@ async function run(argv: string[]): Promise<void> {
             solver: ctx.solver,
             budgetBytes: ctx.budgetBytes,
             alignRows: rows,
+            chunkDates: inp.chunkDates,
+            // Starting workers costs about what deramping 4 million values does.
+            workers: args.workers !== undefined || inp.K * inp.L * inp.W >= 4_000_000
+              ? ctx.workers
+              : 1,
           });
           rms = res.rms;
           if (writer) log.info(`finished writing to file: ${rampFile}`);
