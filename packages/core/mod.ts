@@ -30,5 +30,4 @@ export * from "./pinv.ts";
 export * from "./py_format.ts";
 export * from "./time_function_config.ts";
 export * as simulate from "./simulate/mod.ts";
-export * from "./worker_pool.ts";
 export * from "./random.ts";
