@@ -1,11 +1,13 @@
 /**
  * `deno task bench [--small] [names...]`: runs the end-to-end benchmark scripts one after
  * another (each prints its own table: pixels/s, time split, peak RSS). `--small` passes
- * small sizes so the whole set finishes in about a minute; without it the sizes are the
- * ones reported in docs/performance.md. Kernel micro-benchmarks: `deno bench -A benchmarks/`.
+ * small sizes so the whole set finishes in a few minutes; without it the sizes are the
+ * ones reported in docs/performance.md (`grid` runs all three commands by size, backend and
+ * workers: the slowest, minutes at full size). Kernel micro-benchmarks:
+ * `deno bench -A benchmarks/`.
  * @module
  */
-const all = ["timeseries2velocity", "ifgram_inversion", "timeseries_rms", "simulate"];
+const all = ["timeseries2velocity", "ifgram_inversion", "timeseries_rms", "simulate", "grid"];
 const small = Deno.args.includes("--small");
 const names = Deno.args.filter((a) => !a.startsWith("--"));
 const selected = names.length ? names : all;

@@ -10,6 +10,8 @@
  * markdown table and writes an SVG chart of pixels/s against pixels.
  * @module
  */
+import { lineChartSvg } from "./svg_chart.ts";
+
 const argv = Deno.args;
 const opt = (name: string, def: string) => {
   const i = argv.indexOf(name);
@@ -115,60 +117,16 @@ if (svgPath) {
 
 /** A log-x line chart of pixels/s per backend and worker count. */
 function scalingSvg(data: Row[]): string {
-  const W = 640, H = 400, L = 80, R = 150, T = 40, B = 50;
-  const xs = [...new Set(data.map((d) => d.pixels))].sort((a, b) => a - b);
-  const lx = (p: number) =>
-    L +
-    (Math.log10(p) - Math.log10(xs[0]!)) / Math.max(1e-9, Math.log10(xs.at(-1)! / xs[0]!)) *
-      (W - L - R);
-  const ymax = Math.max(...data.map((d) => d.rate)) * 1.1;
-  const ly = (v: number) => H - B - (v / ymax) * (H - T - B);
   const colors = ["#1f77b4", "#aec7e8", "#d62728", "#ff9896"];
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - 60}" y="20" font-size="14">ifgram_inversion -w var, 98 dates</text>`,
-    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`,
-    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
-    `<text x="${(L + W - R) / 2 - 30}" y="${H - 10}">pixels</text>`,
-    `<text x="15" y="${(T + H - B) / 2}" transform="rotate(-90 15 ${
-      (T + H - B) / 2
-    })">pixels/s end to end</text>`,
-  ];
-  for (const p of xs) {
-    parts.push(
-      `<line x1="${lx(p)}" y1="${H - B}" x2="${lx(p)}" y2="${H - B + 5}" stroke="black"/>`,
-    );
-    parts.push(
-      `<text x="${lx(p) - 18}" y="${H - B + 18}">${
-        p >= 1e6 ? `${p / 1e6}M` : `${p / 1e3}k`
-      }</text>`,
-    );
-  }
-  for (let i = 0; i <= 4; i++) {
-    const v = (ymax / 4) * i;
-    parts.push(`<line x1="${L - 5}" y1="${ly(v)}" x2="${W - R}" y2="${ly(v)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${L - 45}" y="${ly(v) + 4}">${Math.round(v / 1000)}k</text>`);
-  }
-  configs.forEach((c, i) => {
-    const pts = data.filter((d) => d.backend === c.backend && d.workers === c.workers);
-    parts.push(
-      `<polyline fill="none" stroke="${colors[i]}" stroke-width="2" points="${
-        pts.map((d) => `${lx(d.pixels)},${ly(d.rate)}`).join(" ")
-      }"/>`,
-    );
-    for (const d of pts) {
-      parts.push(`<circle cx="${lx(d.pixels)}" cy="${ly(d.rate)}" r="3" fill="${colors[i]}"/>`);
-    }
-    parts.push(
-      `<rect x="${W - R + 15}" y="${T + 20 * i}" width="12" height="12" fill="${colors[i]}"/>`,
-    );
-    parts.push(
-      `<text x="${W - R + 32}" y="${T + 20 * i + 11}">${c.backend}, ${c.workers} worker${
-        c.workers > 1 ? "s" : ""
-      }</text>`,
-    );
+  return lineChartSvg({
+    title: "ifgram_inversion -w var, 98 dates",
+    xLabel: "pixels",
+    yLabel: "pixels/s end to end",
+    series: configs.map((c, i) => ({
+      label: `${c.backend}, ${c.workers} worker${c.workers > 1 ? "s" : ""}`,
+      color: colors[i]!,
+      points: data.filter((d) => d.backend === c.backend && d.workers === c.workers)
+        .map((d) => [d.pixels, d.rate] as const),
+    })),
   });
-  parts.push("</svg>");
-  return parts.join("\n");
 }
