@@ -51,10 +51,14 @@ import {
 const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
 
 /**
- * Below this many values (dates x pixels) starting workers costs more than it saves
- * (unless `--workers` is given).
+ * Below this many values (dates x pixels) starting workers costs more than it saves, unless
+ * `--workers` is given: the workers' start-up (~0.3 s on 2 cores), and the main thread's
+ * reads slowed by the busy workers, against the fit they take off it. The bootstrap (N²/2
+ * multiply-adds per pixel and parameter) gains from 4 million values; the other fits cost
+ * about as much as reading the data and gained nothing measurable on 2 cores at 50 million
+ * values (500,000 pixels x 100 dates), so they use workers only on larger stacks.
  */
-const MIN_VALUES_FOR_WORKERS = 4_000_000;
+const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: 100_000_000 };
 
 /** Fit the time functions of `s` to every pixel of `ts` and write the outputs. */
 export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): Promise<void> {
@@ -125,7 +129,8 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
   // Workers fit a block from shared memory while the main thread reads the next one (two
   // read buffers) and writes the previous one.
   const useWorkers = ctx.workers > 1 &&
-    (s.workersRequested || n * L * W >= MIN_VALUES_FOR_WORKERS);
+    (s.workersRequested ||
+      n * L * W >= MIN_VALUES_FOR_WORKERS[s.uncertainty === "bootstrap" ? "bootstrap" : "other"]);
   const starting = useWorkers ? WorkerEngine.start(spec, ctx.workers) : null;
   starting?.catch(() => {}); // handled where awaited
 
