@@ -171,7 +171,16 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
       const vel = await out.h5(s.outfile);
       layoutVelocityFile(vel, s.velocityAttrs, datasets, L, W);
       const res = s.resFile ? await out.h5(s.resFile) : null;
-      if (res) layoutResidualFile(res, s.residualAttrs, s.dates, L, W);
+      if (res) {
+        layoutResidualFile(
+          res,
+          s.residualAttrs,
+          s.dates,
+          L,
+          W,
+          ts.chunkRows ?? chunker.rowsPerBlock,
+        );
+      }
       const totals = zeroCounts();
       const progress = new Progress("fitting", L * W);
       const maxLanes = chunker.rowsPerBlock * W;
