@@ -11,7 +11,7 @@
  *   deno run -A benchmarks/kernels_bench.ts --profile
  * @module
  */
-import { buildNetwork, planNetworkSystem, type Solver } from "@vinsar/core";
+import { buildNetwork, planNetworkSystem, type Solver, timeFunctionTileWidth } from "@vinsar/core";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { createWasmSolver } from "@vinsar/backend-wasm";
 import { uniformRandom } from "@vinsar/core";
@@ -86,6 +86,60 @@ function inversionCases(N: number, K: number, lanes: number): Case[] {
   ];
 }
 
+/**
+ * Per-pixel squared norms of `groups` groups of `rows` rows over a tile of `width` pixels:
+ * the bootstrap's `|F_j d|` (groups = parameters, rows = factor rank) or the residual sum
+ * of squares of a fit (1 group of N dates).
+ */
+function squaredNormsCase(label: string, groups: number, rows: number, width: number): Case {
+  const a = fill(groups * rows * width), out = new Float64Array(groups * width);
+  return {
+    group: `groupedSquaredNorms ${label} (${groups}x${rows}x${width})`,
+    run: (s) => s.groupedSquaredNorms(groups, rows, width, a, width, out, width, groups > 1),
+  };
+}
+
+/** Random float32 values with a few NaN and zeros, and a 70 % speckled mask. */
+function imageRows(rows: number, width: number, maskRows: number) {
+  const data = Float32Array.from({ length: rows * width }, () => {
+    const r = rand();
+    return r < 0.01 ? NaN : r < 0.012 ? 0 : 0.01 * (r - 0.5);
+  });
+  const mask = Uint8Array.from({ length: maskRows * width }, () => (rand() < 0.7 ? 1 : 0));
+  return { data, mask };
+}
+
+/**
+ * Deramp right-hand sides of one kernel call: `rows` (date, row) rows of a block of
+ * `blockRows` image rows against a quadratic ramp's column powers (3 sums, 5 moments).
+ */
+function rampCase(rows: number, blockRows: number, width: number): Case {
+  const { data, mask } = imageRows(rows, width, blockRows);
+  const sumBasis = fill(3 * width), badBasis = fill(5 * width);
+  const sums = new Float64Array(rows * 3), bad = new Float64Array(rows * 5);
+  const count = new Int32Array(rows);
+  return {
+    group: `rampRowSums quadratic deramp (${rows} rows x ${width}, mask)`,
+    run: (s) =>
+      s.rampRowSums(rows, width, data, mask, blockRows, sumBasis, 3, badBasis, 5, sums, bad, count),
+  };
+}
+
+/** Residual RMS of a row block: `dates` rows of `pixels` float32 values, with or without mask. */
+function rmsCase(dates: number, pixels: number, masked: boolean): Case {
+  const { data, mask } = imageRows(dates, pixels, 1);
+  const sumSq = new Float64Array(dates), count = new Float64Array(dates);
+  return {
+    group: `maskedSquareSums residual RMS (${dates} dates x ${pixels} pixels, ${
+      masked ? "mask" : "no mask"
+    })`,
+    run: (s) => s.maskedSquareSums(dates, pixels, data, masked ? mask : null, sumSq, count),
+  };
+}
+
+/** Pixels per tile of a 100-date time-function fit (`timeFunctionTileWidth(100, many)`). */
+const TILE = timeFunctionTileWidth(100, 1e6);
+
 const cases: Case[] = [
   ...inversionCases(98, 300, 128),
   ...inversionCases(30, 84, 128),
@@ -96,6 +150,15 @@ const cases: Case[] = [
   gemmCase("residual", 98, 16384, 2),
   // Deramp right-hand sides: long sums over the pixels of a row block.
   gemmCase("deramp", 6, 98, 16384),
+  // Bootstrap standard deviations |F_j d| (P parameters x rank N), residual sums of squares.
+  squaredNormsCase("bootstrap P=2", 2, 100, TILE),
+  squaredNormsCase("bootstrap P=6", 6, 100, TILE),
+  squaredNormsCase("residual e2", 1, 100, TILE),
+  // timeseries_rms, 100 dates x 1000 pixels wide: a kernel call of pass 1 (6 dates of a
+  // 160-row block), the RMS of a quarter of a 160-row block.
+  rampCase(960, 160, 1000),
+  rmsCase(100, 40000, true),
+  rmsCase(100, 40000, false),
 ];
 
 const solvers: Solver[] = [createTsSolver(), await createWasmSolver()];

@@ -7,12 +7,32 @@ import { dgemm } from "./dgemm.ts";
 import { sparseCholeskySolve } from "./sparse_cholesky.ts";
 import { assembleNormalEquations } from "./normal_equations.ts";
 import { temporalCoherence } from "./temporal_coherence.ts";
+import { groupedSquaredNorms } from "./squared_norms.ts";
+import { rampRowSums } from "./ramp_row_sums.ts";
+import { maskedSquareSums } from "./masked_square_sums.ts";
 
-export { assembleNormalEquations, dgemm, sparseCholeskySolve, temporalCoherence };
+export {
+  assembleNormalEquations,
+  dgemm,
+  groupedSquaredNorms,
+  maskedSquareSums,
+  rampRowSums,
+  sparseCholeskySolve,
+  temporalCoherence,
+};
 
 /** Create the TypeScript solver. */
 export function createTsSolver(): Solver {
-  return { name: "ts", dgemm, sparseCholeskySolve, assembleNormalEquations, temporalCoherence };
+  return {
+    name: "ts",
+    dgemm,
+    sparseCholeskySolve,
+    assembleNormalEquations,
+    temporalCoherence,
+    groupedSquaredNorms,
+    rampRowSums,
+    maskedSquareSums,
+  };
 }
 
 /** Factory for the backend registry. */

@@ -11,6 +11,9 @@ export const SOURCES: readonly string[] = [
   "normal_equations.c",
   "sparse_cholesky.c",
   "temporal_coherence.c",
+  "squared_norms.c",
+  "ramp_row_sums.c",
+  "masked_square_sums.c",
 ];
 
 /** Headers in `src/` (part of the hash, not of the command line). */

@@ -62,6 +62,9 @@ Deno.test("kernels.wasm validates and exports every kernel with no imports", asy
       "sparse_cholesky_solve",
       "assemble_normal_equations",
       "temporal_coherence",
+      "grouped_squared_norms",
+      "ramp_row_sums",
+      "masked_square_sums",
     ]
   ) ok(exports.includes(name), `export ${name}`);
   strictEqual(WebAssembly.Module.imports(module).length, 0);

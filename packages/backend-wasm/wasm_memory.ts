@@ -26,6 +26,7 @@ export class WasmArena {
   #resident = new Map<object, ResidentOffsets>();
   #buffer: ArrayBuffer | null = null;
   #f64 = new Float64Array(0);
+  #f32 = new Float32Array(0);
   #i32 = new Int32Array(0);
   #u8 = new Uint8Array(0);
 
@@ -91,6 +92,7 @@ export class WasmArena {
       const buf = this.memory.buffer as ArrayBuffer;
       this.#buffer = buf;
       this.#f64 = new Float64Array(buf);
+      this.#f32 = new Float32Array(buf);
       this.#i32 = new Int32Array(buf);
       this.#u8 = new Uint8Array(buf);
     }
@@ -100,6 +102,11 @@ export class WasmArena {
   get f64(): Float64Array {
     this.#refresh();
     return this.#f64;
+  }
+  /** Float32 view of the whole memory. */
+  get f32(): Float32Array {
+    this.#refresh();
+    return this.#f32;
   }
   /** Int32 view of the whole memory. */
   get i32(): Int32Array {

@@ -8,6 +8,7 @@
 import type { CholeskyPlan, NetworkScatter, ScratchBounded, Solver } from "@vinsar/core";
 import { gatherLanes, scatterLanes, WasmArena } from "./wasm_memory.ts";
 import { bindDgemm } from "./wasm_dgemm.ts";
+import { bindReductions } from "./wasm_reductions.ts";
 
 /** The exports of `kernels.wasm` (pointers are byte offsets into `memory`). */
 export interface KernelExports {
@@ -67,6 +68,46 @@ export interface KernelExports {
     use: number,
     ts: number,
     out: number,
+  ): void;
+  grouped_squared_norms(
+    groups: number,
+    groupRows: number,
+    width: number,
+    a: number,
+    lda: number,
+    out: number,
+    ldOut: number,
+    sqrt: number,
+  ): void;
+  /**
+   * `mask` 0 = null; data row i uses mask row `(maskRow0 + i) % maskRows`; scratch
+   * `2 * width` doubles.
+   */
+  ramp_row_sums(
+    rows: number,
+    width: number,
+    data: number,
+    mask: number,
+    maskRows: number,
+    sumBasis: number,
+    numSum: number,
+    badBasis: number,
+    numBad: number,
+    sums: number,
+    bad: number,
+    badCount: number,
+    maskRow0: number,
+    scratch: number,
+  ): void;
+  /** `mask` 0 = null; scratch `width` int32. */
+  masked_square_sums(
+    rows: number,
+    width: number,
+    data: number,
+    mask: number,
+    sumSq: number,
+    count: number,
+    scratch: number,
   ): void;
 }
 
@@ -266,5 +307,11 @@ export function wasmSolverFromInstance(
     sparseCholeskySolveRange,
     assembleNormalEquations,
     temporalCoherence,
+    ...bindReductions(
+      k,
+      arena,
+      slab,
+      profile ? (name, i, kn, o) => record(name, 0, i, i + kn, i + kn + o) : null,
+    ),
   };
 }

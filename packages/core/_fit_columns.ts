@@ -141,11 +141,7 @@ export function fitColumns(
     }
   }
   solver.dgemm(false, false, n, width, p, -1, fit.design, p, params, ldOut, 1, data, ldData);
-  e2.fill(0, 0, width);
-  for (let i = 0; i < n; i++) {
-    const r = i * ldData;
-    for (let l = 0; l < width; l++) e2[l] += data[r + l]! * data[r + l]!;
-  }
+  solver.groupedSquaredNorms(1, n, width, data, ldData, e2, width, false);
   if (ctx.uncertainty === "residue") {
     const dof = n - p;
     for (let j = 0; j < p; j++) {

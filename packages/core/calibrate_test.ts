@@ -24,6 +24,9 @@ function slowed(name: string, factor: number, scratchBytes = 0): Solver & { scra
     sparseCholeskySolve: rep(ts.sparseCholeskySolve),
     assembleNormalEquations: rep(ts.assembleNormalEquations),
     temporalCoherence: rep(ts.temporalCoherence),
+    groupedSquaredNorms: rep(ts.groupedSquaredNorms),
+    rampRowSums: rep(ts.rampRowSums),
+    maskedSquareSums: rep(ts.maskedSquareSums),
   };
 }
 

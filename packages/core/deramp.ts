@@ -10,11 +10,12 @@
  *
  * The normal matrix `G^T G` of a date depends only on which pixels are valid that date, so
  * it is built from image moments `sum u^a v^b` over the mask minus the (usually few) masked
- * pixels that are NaN or zero that date. The right-hand sides `G^T d` of all dates are one
- * GEMM per slab of rows: the data rows `(date, row)` times the column powers `u^a`, later
- * combined with the row powers `v^b`. Coordinates are centred and scaled to [-1, 1]: the
- * fitted ramp is the same as with MintPy's raw pixel indices (both span the same space)
- * and the small normal systems stay well conditioned for images of any size.
+ * pixels that are NaN or zero that date. The right-hand sides `G^T d` of all dates are the
+ * sums of each data row `(date, row)` against the column powers `u^a`, later combined with
+ * the row powers `v^b`; one {@link Solver.rampRowSums} call gives them for a chunk of rows,
+ * with the column moments of each row's bad pixels. Coordinates are centred and scaled to
+ * [-1, 1]: the fitted ramp is the same as with MintPy's raw pixel indices (both span the
+ * same space) and the small normal systems stay well conditioned for images of any size.
  *
  * @module
  */
@@ -119,18 +120,22 @@ export interface RampFitOptions {
   maxSamples?: number;
 }
 
-/** Bytes of float64 scratch used per GEMM slab of `(date, row)` rows (cache-sized). */
+/** Bytes of float64 scratch of the GEMM shape below (cache-sized). */
 const SLAB_BYTES = 2 * 1024 * 1024;
 
-/** `(date, row)` rows per GEMM slab of a ramp fit over images `width` pixels wide. */
+/** `(date, row)` rows per slab of the GEMM shape below. */
 function rampSlabRows(width: number): number {
   return Math.max(32, Math.min(512, Math.floor(SLAB_BYTES / (8 * width))));
 }
 
+/** Float32 bytes of data rows per {@link Solver.rampRowSums} call of a ramp fit. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
 /**
- * The GEMM a {@link RampNormalEquations} runs per slab of rows, `C (m x n) = B (m x k) *
- * slab (k x n)`: `m` column powers times sub-sampling steps, `n` slab rows, `k` the width
- * (what a backend calibration should time).
+ * The right-hand sides of a {@link RampNormalEquations} as a GEMM per slab of rows,
+ * `C (m x n) = B (m x k) * slab (k x n)`: `m` column powers times sub-sampling steps, `n`
+ * slab rows, `k` the width. The fit itself runs {@link Solver.rampRowSums} (the same sums
+ * with the validity test fused); this shape is the closest GEMM for a backend calibration.
  */
 export function rampGemmShape(
   opts: Pick<RampFitOptions, "ramp" | "length" | "width" | "maxSamples">,
@@ -185,11 +190,15 @@ export class RampNormalEquations {
   readonly #rhs: Float64Array;
   /** `(steps * nxr) x width`: u^a where the column is kept by the step, else 0. */
   readonly #bt: Float64Array;
+  /** `(steps * mx) x width`: the same for the moment powers (bad-pixel moments). */
+  readonly #badBasis: Float64Array;
   /** `width x mx`: u^a of each column. */
   readonly #upow: Float64Array;
-  readonly #slabRows: number;
-  readonly #slab: Float64Array;
-  readonly #c: Float64Array;
+  /** `(date, row)` rows per {@link Solver.rampRowSums} call, and its outputs. */
+  readonly #chunkRows: number;
+  readonly #sums: Float64Array;
+  readonly #bad: Float64Array;
+  readonly #badCount: Int32Array;
   readonly #ys: { c: number; h: number };
 
   constructor(opts: RampFitOptions) {
@@ -219,8 +228,9 @@ export class RampNormalEquations {
     const xs = rampAxisScale(width);
     this.#ys = rampAxisScale(length);
     this.#upow = new Float64Array(width * this.#mx);
-    const ncol = this.steps * this.#nxr;
+    const ncol = this.steps * this.#nxr, nbad = this.steps * this.#mx;
     this.#bt = new Float64Array(ncol * width);
+    this.#badBasis = new Float64Array(nbad * width);
     for (let c = 0; c < width; c++) {
       const u = (c - xs.c) / xs.h;
       let p = 1;
@@ -230,11 +240,16 @@ export class RampNormalEquations {
         for (let a = 0; a < this.#nxr; a++) {
           this.#bt[(si * this.#nxr + a) * width + c] = this.#upow[c * this.#mx + a];
         }
+        for (let a = 0; a < this.#mx; a++) {
+          this.#badBasis[(si * this.#mx + a) * width + c] = this.#upow[c * this.#mx + a];
+        }
       }
     }
-    this.#slabRows = rampSlabRows(width);
-    this.#slab = new Float64Array(this.#slabRows * width);
-    this.#c = new Float64Array(ncol * this.#slabRows);
+    const chunk = Math.max(64, Math.min(8192, Math.floor(CHUNK_BYTES / (4 * width))));
+    this.#chunkRows = Math.min(chunk, numDates * length);
+    this.#sums = new Float64Array(this.#chunkRows * ncol);
+    this.#bad = new Float64Array(this.#chunkRows * nbad);
+    this.#badCount = new Int32Array(this.#chunkRows);
   }
 
   /**
@@ -277,69 +292,47 @@ export class RampNormalEquations {
       }
     }
 
-    // Right-hand sides: slabs of (date, row) rows times the column powers, one GEMM each.
-    // The slab is stored transposed (pixel-major) so the GEMM's inner loop runs along the
-    // slab's many rows: C (terms x rows) = B^T (terms x width) * slab^T (width x rows).
-    const ncol = this.steps * this.#nxr, S = this.#slabRows;
-    const total = K * rows;
-    const a = this.#slab, cc = this.#c;
-    for (let i0 = 0; i0 < total; i0 += S) {
-      const ns = Math.min(S, total - i0);
+    // Right-hand sides and bad-pixel moments: chunks of (date, row) rows, one kernel call
+    // each, combined with the row powers of each row.
+    const P = this.#p, nxr = this.#nxr;
+    const ncol = this.steps * nxr, nbad = this.steps * mx;
+    const sums = this.#sums, bad = this.#bad, badCount = this.#badCount;
+    const rhs = this.#rhs, badMom = this.#badMom, px = this.#px, py = this.#py;
+    const total = K * rows, C = this.#chunkRows;
+    // A call covers whole dates (mask rows repeat every `rows` data rows) or, for blocks of
+    // more than C rows, part of one date (the mask rows of that part, no repeat).
+    const whole = rows <= C ? Math.floor(C / rows) * rows : 0;
+    for (let i0 = 0, ns = 0; i0 < total; i0 += ns) {
+      const r = i0 % rows;
+      ns = whole ? Math.min(whole, total - i0) : Math.min(C, rows - r);
+      const m = mask && !whole ? mask.subarray(r * W, (r + ns) * W) : mask;
+      solver.rampRowSums(
+        ns,
+        W,
+        data.subarray(i0 * W, (i0 + ns) * W),
+        m,
+        whole ? rows : ns,
+        this.#bt,
+        ncol,
+        this.#badBasis,
+        nbad,
+        sums,
+        bad,
+        badCount,
+      );
       for (let i = 0; i < ns; i++) {
-        const gi = i0 + i, k = Math.floor(gi / rows), r = gi - k * rows;
-        const src = gi * W, mrow = r * W;
-        let rowHasBad = false;
-        for (let c = 0; c < W; c++) {
-          const d = data[src + c];
-          const inMask = mask === null || mask[mrow + c] !== 0;
-          // Finite and non-zero, inside the mask: a fit pixel.
-          if (d - d === 0 && d !== 0 && inMask) a[c * S + i] = d;
-          else {
-            a[c * S + i] = 0;
-            if (inMask) rowHasBad = true;
-          }
-        }
-        if (rowHasBad) this.#subtractBad(data, src, mask, mrow, k, row0 + r, vpow);
-      }
-      solver.dgemm(false, false, ncol, ns, W, 1, this.#bt, W, a, S, 0, cc, S);
-      for (let i = 0; i < ns; i++) {
-        const gi = i0 + i, k = Math.floor(gi / rows), r = gi - k * rows;
-        const y = row0 + r;
+        const gi = i0 + i, k = Math.floor(gi / rows), y = row0 + gi - k * rows;
         this.#rowPowers(y, vpow);
         for (let si = 0; si < this.steps; si++) {
           if (!keptBySample(y, si + 1)) continue;
-          const o = (si * K + k) * this.#p, cb = si * this.#nxr;
-          for (let j = 0; j < this.#p; j++) {
-            this.#rhs[o + j] += vpow[this.#py[j]] * cc[(cb + this.#px[j]) * S + i];
+          const o = (si * K + k) * P, cb = i * ncol + si * nxr;
+          for (let j = 0; j < P; j++) rhs[o + j] += vpow[py[j]] * sums[cb + px[j]];
+          if (badCount[i] === 0) continue;
+          const m = (si * K + k) * nMom, bb = i * nbad + si * mx;
+          for (let a = 0; a < mx; a++) {
+            const ua = bad[bb + a];
+            for (let b = 0; b < my; b++) badMom[m + a * my + b] += ua * vpow[b];
           }
-        }
-      }
-    }
-  }
-
-  /** Moments of the masked pixels of row `y` that are NaN or zero on date `k`. */
-  #subtractBad(
-    data: Float32Array,
-    src: number,
-    mask: Uint8Array | null,
-    mrow: number,
-    k: number,
-    y: number,
-    vpow: Float64Array,
-  ): void {
-    const mx = this.#mx, my = this.#my, nMom = this.#nMom, upow = this.#upow;
-    this.#rowPowers(y, vpow);
-    for (let c = 0; c < this.width; c++) {
-      const d = data[src + c];
-      if (mask !== null && mask[mrow + c] === 0) continue;
-      if (d === d && d !== 0 && d !== Infinity && d !== -Infinity) continue;
-      for (let si = 0; si < this.steps; si++) {
-        const s = si + 1;
-        if (!keptBySample(y, s) || !keptBySample(c, s)) continue;
-        const m = (si * this.numDates + k) * nMom;
-        for (let a = 0; a < mx; a++) {
-          const ua = upow[c * mx + a];
-          for (let b = 0; b < my; b++) this.#badMom[m + a * my + b] += ua * vpow[b];
         }
       }
     }

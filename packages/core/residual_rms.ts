@@ -5,6 +5,7 @@
  * @module
  */
 import { pyFloat } from "./py_format.ts";
+import type { Solver } from "./solver.ts";
 
 /** MintPy's MAD normalisation: MAD / 0.67449 estimates a Gaussian's standard deviation. */
 export const MAD_SCALE = 0.67449;
@@ -16,6 +17,8 @@ export const MAD_SCALE = 0.67449;
  * @param mask `pixels` bytes, non-zero = in the mask; null = every pixel.
  * @param sumSq `numDates` running sums (float64), updated.
  * @param count `numDates` running counts, updated.
+ * @param solver runs the sums as its {@link Solver.maskedSquareSums} kernel (several times
+ *   faster with a speckled mask); without it, a plain loop here.
  */
 export function accumulateSquares(
   data: Float32Array,
@@ -24,9 +27,14 @@ export function accumulateSquares(
   mask: Uint8Array | null,
   sumSq: Float64Array,
   count: Float64Array,
+  solver?: Solver,
 ): void {
   if (data.length < numDates * pixels) {
     throw new RangeError("RMS block smaller than dates x pixels");
+  }
+  if (solver) {
+    solver.maskedSquareSums(numDates, pixels, data, mask, sumSq, count);
+    return;
   }
   for (let k = 0; k < numDates; k++) {
     const o = k * pixels;

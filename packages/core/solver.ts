@@ -143,4 +143,74 @@ export interface Solver {
     ts: Float64Array,
     out: Float64Array,
   ): void;
+
+  /**
+   * Squared Euclidean norms of groups of rows, per column:
+   * `out[g * ldOut + l] = sum_{r < groupRows} a[(g * groupRows + r) * lda + l]^2`, then the
+   * square root when `sqrt`. With pixels along the columns (lane-fastest), that is the
+   * quadratic form `|F_g d|^2` of each pixel from `F d` (bootstrap standard deviations:
+   * groups = parameters, groupRows = factor rank) or the residual sum of squares of each
+   * pixel (groups = 1, groupRows = dates).
+   * @param a `groups * groupRows` rows of `width` values, row stride `lda`.
+   * @param out `groups` rows of `width` values, row stride `ldOut` (0 when `groupRows` is 0).
+   */
+  groupedSquaredNorms(
+    groups: number,
+    groupRows: number,
+    width: number,
+    a: Float64Array,
+    lda: number,
+    out: Float64Array,
+    ldOut: number,
+    sqrt: boolean,
+  ): void;
+
+  /**
+   * The per-row sums of a deramp fit (MintPy's `deramp`) over float32 image rows. Pixel `c`
+   * of data row `i` (mask row `r = i % maskRows`) is *valid* when it is in the mask
+   * (`mask[r * width + c] != 0`, or `mask` null) and its value is finite and non-zero;
+   * it is *bad* when it is in the mask but not valid (NaN, infinite or zero). Then
+   * - `sums[i * numSum + j] = sum over valid c of sumBasis[j * width + c] * data[i * width + c]`
+   *   (the right-hand sides `G^T d` against column functions, e.g. powers of x);
+   * - `badCount[i]` = bad pixels of the row;
+   * - `bad[i * numBad + j] = sum over bad c of badBasis[j * width + c]` (the moments to remove
+   *   from the mask's normal matrix), 0 when the row has no bad pixel.
+   * @param data `rows * width` float32 values, row-major (a `(dates, rows, width)` HDF5 row
+   *   block is `dates * rows` such rows, with `maskRows = rows`).
+   * @param mask `maskRows * width` bytes, or null (every pixel in the mask).
+   * @param sumBasis `numSum * width` values; `badBasis` `numBad * width` values.
+   * @param sums output `rows * numSum`; `bad` output `rows * numBad`; `badCount` output `rows`.
+   */
+  rampRowSums(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    mask: Uint8Array | null,
+    maskRows: number,
+    sumBasis: Float64Array,
+    numSum: number,
+    badBasis: Float64Array,
+    numBad: number,
+    sums: Float64Array,
+    bad: Float64Array,
+    badCount: Int32Array,
+  ): void;
+
+  /**
+   * Sums of squares over the mask, skipping NaN (MintPy's `nanmean(d**2)` with masked
+   * pixels set to NaN; zeros and infinities count). For each row `i` of `width` values:
+   * `sumSq[i] += sum d^2` and `count[i] += n` over the pixels `c` with `mask[c] != 0` (or
+   * `mask` null) and `data[i * width + c]` not NaN.
+   * @param data `rows * width` float32 values, row-major (e.g. `(dates, pixels)`).
+   * @param mask `width` bytes, the same for every row; null = every pixel.
+   * @param sumSq `rows` running float64 sums, updated; `count` `rows` running counts.
+   */
+  maskedSquareSums(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    mask: Uint8Array | null,
+    sumSq: Float64Array,
+    count: Float64Array,
+  ): void;
 }

@@ -1,0 +1,49 @@
+/*
+ * Sums of squares over a mask, skipping NaN (see Solver.maskedSquareSums): four pixels
+ * at a time, the kept lanes (not NaN, in the mask) selected by lane masks, squared in
+ * float64 (exact for float32 values) into two f64x2 sums; the count from the lane masks.
+ * The mask is the same for every row: it is widened once per call into int32 lane masks
+ * (-1 in the mask, 0 outside) so each row only loads and ANDs them.
+ */
+#include "kernels.h"
+
+/* Arguments as Solver.maskedSquareSums (mask 0 = null); scratch: `width` int32. */
+EXPORT(masked_square_sums)
+void masked_square_sums(int rows, int width, const float *data, const uint8_t *mask,
+                        double *sumSq, double *count, int32_t *scratch) {
+  const v128_t ones = wasm_i32x4_splat(-1), zeroi = wasm_i32x4_splat(0);
+  int32_t *lanes = scratch;
+  if (mask) {
+    for (int c = 0; c < width; c++) lanes[c] = mask[c] != 0 ? -1 : 0;
+  }
+  for (int i = 0; i < rows; i++) {
+    const float *d = data + i * width;
+    f64x2 s0 = splat(0), s1 = splat(0);
+    v128_t n4 = zeroi;
+    int c = 0;
+    for (; c + 4 <= width; c += 4) {
+      v128_t x = wasm_v128_load(d + c);
+      v128_t keep = wasm_f32x4_eq(x, x);
+      keep = wasm_v128_and(keep, mask ? wasm_v128_load(lanes + c) : ones);
+      n4 = wasm_i32x4_sub(n4, keep);
+      v128_t xv = wasm_v128_and(x, keep);
+      f64x2 lo = wasm_f64x2_promote_low_f32x4(xv);
+      f64x2 hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(xv, xv, 2, 3, 2, 3));
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(lo, lo));
+      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(hi, hi));
+    }
+    f64x2 s = wasm_f64x2_add(s0, s1);
+    double t = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+    int n = wasm_i32x4_extract_lane(n4, 0) + wasm_i32x4_extract_lane(n4, 1) +
+            wasm_i32x4_extract_lane(n4, 2) + wasm_i32x4_extract_lane(n4, 3);
+    for (; c < width; c++) {
+      double x = d[c];
+      if ((!mask || mask[c] != 0) && x == x) {
+        t += x * x;
+        n++;
+      }
+    }
+    sumSq[i] += t;
+    count[i] += n;
+  }
+}

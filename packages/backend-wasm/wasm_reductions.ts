@@ -1,0 +1,177 @@
+/**
+ * The bindings of the wasm reduction kernels (per-pixel squared norms, deramp row sums,
+ * masked sums of squares): copy the inputs into the module's memory, run the C kernel,
+ * copy the (small) outputs back. Calls are cut into slabs of about `slabBytes` of data:
+ * columns (pixels) for the squared norms, rows for the row sums, rows and, for rows longer
+ * than a slab, pieces of rows for the sums of squares.
+ * @module
+ */
+import type { Solver } from "@vinsar/core";
+import { copyBlock, type WasmArena } from "./wasm_memory.ts";
+import type { KernelExports } from "./wasm_solver.ts";
+
+/** Records the time split of one call of kernel `name` (copy in, kernel, copy out), ms. */
+export type RecordKernel = (name: string, copyIn: number, kernel: number, copyOut: number) => void;
+
+/** The bound reduction kernels of {@link Solver}. */
+export type ReductionKernels = Pick<
+  Solver,
+  "groupedSquaredNorms" | "rampRowSums" | "maskedSquareSums"
+>;
+
+/** Bind the reduction kernels of `k` to their {@link Solver} signatures. */
+export function bindReductions(
+  k: KernelExports,
+  arena: WasmArena,
+  slabBytes: number,
+  record: RecordKernel | null,
+): ReductionKernels {
+  const now = record ? () => performance.now() : () => 0;
+
+  function groupedSquaredNorms(
+    groups: number,
+    groupRows: number,
+    width: number,
+    a: Float64Array,
+    lda: number,
+    out: Float64Array,
+    ldOut: number,
+    sqrt: boolean,
+  ): void {
+    if (groups <= 0 || width <= 0) return;
+    const rowsA = groups * groupRows;
+    const perCol = (rowsA + groups) * 8;
+    const w = width * perCol <= slabBytes
+      ? width
+      : Math.max(2, Math.floor(slabBytes / perCol / 2) * 2);
+    for (let j0 = 0; j0 < width; j0 += w) {
+      const t0 = now();
+      const cw = Math.min(w, width - j0);
+      arena.beginCall();
+      const oA = arena.alloc(rowsA * cw * 8), oO = arena.alloc(groups * cw * 8);
+      const f64 = arena.f64;
+      copyBlock(a, j0, lda, rowsA, cw, f64, oA >> 3, cw);
+      const t1 = now();
+      k.grouped_squared_norms(groups, groupRows, cw, oA, cw, oO, cw, +sqrt);
+      const t2 = now();
+      copyBlock(f64, oO >> 3, cw, groups, cw, out, j0, ldOut);
+      record?.("groupedSquaredNorms", t1 - t0, t2 - t1, now() - t2);
+    }
+  }
+
+  function rampRowSums(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    mask: Uint8Array | null,
+    maskRows: number,
+    sumBasis: Float64Array,
+    numSum: number,
+    badBasis: Float64Array,
+    numBad: number,
+    sums: Float64Array,
+    bad: Float64Array,
+    badCount: Int32Array,
+  ): void {
+    if (rows <= 0 || width <= 0) return;
+    const fixed = (numSum + numBad + 2) * width * 8;
+    const perRow = width * 4 + (numSum + numBad) * 8 + 4 + (mask ? width : 0);
+    const r = Math.max(1, Math.floor((slabBytes - fixed) / perRow));
+    for (let i0 = 0; i0 < rows; i0 += r) {
+      const t0 = now();
+      const ns = Math.min(r, rows - i0);
+      arena.beginCall();
+      const oSB = arena.alloc(numSum * width * 8), oBB = arena.alloc(numBad * width * 8);
+      const oV = arena.alloc(2 * width * 8), oD = arena.alloc(ns * width * 4);
+      const oSu = arena.alloc(ns * numSum * 8), oBa = arena.alloc(ns * numBad * 8);
+      const oC = arena.alloc(ns * 4);
+      // The mask rows of this slab: the rows it covers when they do not wrap around, else all.
+      let oM = 0, mRows = maskRows, mRow0 = 0;
+      if (mask) {
+        const r0 = i0 % maskRows;
+        const part = ns < maskRows && r0 + ns <= maskRows;
+        const m = part ? mask.subarray(r0 * width, (r0 + ns) * width) : mask.subarray(
+          0,
+          maskRows * width,
+        );
+        oM = arena.alloc(m.length);
+        arena.u8.set(m, oM);
+        if (part) mRows = ns;
+        else mRow0 = r0;
+      }
+      const f64 = arena.f64;
+      f64.set(sumBasis.subarray(0, numSum * width), oSB >> 3);
+      f64.set(badBasis.subarray(0, numBad * width), oBB >> 3);
+      arena.f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
+      const t1 = now();
+      k.ramp_row_sums(
+        ns,
+        width,
+        oD,
+        oM,
+        mRows,
+        oSB,
+        numSum,
+        oBB,
+        numBad,
+        oSu,
+        oBa,
+        oC,
+        mRow0,
+        oV,
+      );
+      const t2 = now();
+      sums.set(f64.subarray(oSu >> 3, (oSu >> 3) + ns * numSum), i0 * numSum);
+      bad.set(f64.subarray(oBa >> 3, (oBa >> 3) + ns * numBad), i0 * numBad);
+      badCount.set(arena.i32.subarray(oC >> 2, (oC >> 2) + ns), i0);
+      record?.("rampRowSums", t1 - t0, t2 - t1, now() - t2);
+    }
+  }
+
+  function maskedSquareSums(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    mask: Uint8Array | null,
+    sumSq: Float64Array,
+    count: Float64Array,
+  ): void {
+    if (rows <= 0 || width <= 0) return;
+    // Pieces of rows when one row alone exceeds the slab (4 bytes of data, 5 of mask).
+    const cw = Math.min(width, Math.max(4, Math.floor(slabBytes / 9 / 4) * 4));
+    for (let c0 = 0; c0 < width; c0 += cw) {
+      const w = Math.min(cw, width - c0);
+      const r = Math.max(1, Math.floor((slabBytes - 5 * w) / (w * 4 + 16)));
+      for (let i0 = 0; i0 < rows; i0 += r) {
+        const t0 = now();
+        const ns = Math.min(r, rows - i0);
+        arena.beginCall();
+        const oM = mask ? arena.alloc(w) : 0, oL = mask ? arena.alloc(4 * w) : 0;
+        const oD = arena.alloc(ns * w * 4);
+        const oS = arena.alloc(ns * 8), oN = arena.alloc(ns * 8);
+        if (mask) arena.u8.set(mask.subarray(c0, c0 + w), oM);
+        const f32 = arena.f32;
+        if (w === width) f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
+        else {
+          for (let i = 0; i < ns; i++) {
+            const s = (i0 + i) * width + c0;
+            f32.set(data.subarray(s, s + w), (oD >> 2) + i * w);
+          }
+        }
+        const f64 = arena.f64;
+        f64.fill(0, oS >> 3, (oS >> 3) + ns);
+        f64.fill(0, oN >> 3, (oN >> 3) + ns);
+        const t1 = now();
+        k.masked_square_sums(ns, w, oD, oM, oS, oN, oL);
+        const t2 = now();
+        for (let i = 0; i < ns; i++) {
+          sumSq[i0 + i] += f64[(oS >> 3) + i]!;
+          count[i0 + i] += f64[(oN >> 3) + i]!;
+        }
+        record?.("maskedSquareSums", t1 - t0, t2 - t1, now() - t2);
+      }
+    }
+  }
+
+  return { groupedSquaredNorms, rampRowSums, maskedSquareSums };
+}

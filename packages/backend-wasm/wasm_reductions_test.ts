@@ -1,0 +1,154 @@
+/**
+ * Property tests of the wasm reduction kernels against the TypeScript backend on random
+ * problems (odd sizes, strides, masks, NaN/infinite/zero pixels), with the default slabs
+ * and with tiny slabs that force every split path of the binding: to 1e-12 relative, and
+ * bit-identical where both kernels add in the same order (squared norms).
+ */
+import { ok, strictEqual } from "node:assert/strict";
+import { createTsSolver } from "@vinsar/backend-ts";
+import { uniformRandom } from "@vinsar/core";
+import { createWasmSolver } from "./mod.ts";
+
+const ts = createTsSolver();
+const wasmSolvers = [await createWasmSolver(), await createWasmSolver({ slabBytes: 6000 })];
+
+/** |got - want| <= 1e-12 * scale elementwise. */
+function close(got: ArrayLike<number>, want: ArrayLike<number>, scale: number[], what: string) {
+  strictEqual(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i]! - want[i]!);
+    ok(d <= 1e-12 * scale[i]! || got[i] === want[i], `${what}[${i}]: ${got[i]} vs ${want[i]}`);
+  }
+}
+
+Deno.test("wasm groupedSquaredNorms is bit-identical to ts on random groups, strides, widths", () => {
+  const rand = uniformRandom(31);
+  for (let trial = 0; trial < 120; trial++) {
+    const groups = 1 + Math.floor(rand() * 6), R = Math.floor(rand() * 110);
+    const width = 1 + Math.floor(rand() * (trial % 10 === 0 ? 2000 : 80));
+    const lda = width + Math.floor(rand() * 3), ldOut = width + Math.floor(rand() * 3);
+    const a = Float64Array.from({ length: groups * R * lda }, () => 6 * rand() - 3);
+    const sqrt = rand() < 0.5;
+    const want = new Float64Array(groups * ldOut).fill(-7);
+    ts.groupedSquaredNorms(groups, R, width, a, lda, want, ldOut, sqrt);
+    for (const w of wasmSolvers) {
+      const got = new Float64Array(groups * ldOut).fill(-7);
+      w.groupedSquaredNorms(groups, R, width, a, lda, got, ldOut, sqrt);
+      strictEqual(got.join(), want.join(), `trial ${trial}: ${groups}x${R}x${width}`);
+    }
+  }
+});
+
+/** A random deramp chunk: float32 rows with NaN, +-Infinity, zeros and -0, a speckled mask. */
+function randomRampRows(rand: () => number, withMask: boolean, wide: boolean) {
+  const width = 1 + Math.floor(rand() * (wide ? 1500 : 90)), maskRows = 1 + Math.floor(rand() * 5);
+  const rows = maskRows * (1 + Math.floor(rand() * 4)) + Math.floor(rand() * 3);
+  const numSum = 1 + Math.floor(rand() * 9), numBad = 1 + Math.floor(rand() * 10);
+  const data = Float32Array.from({ length: rows * width }, () => {
+    const r = rand();
+    if (r < 0.03) return NaN;
+    if (r < 0.04) return rand() < 0.5 ? Infinity : -Infinity;
+    if (r < 0.07) return rand() < 0.5 ? 0 : -0;
+    if (r < 0.08) return 1e-42; // float32 subnormal: valid
+    return 20 * rand() - 10;
+  });
+  const mask = withMask
+    ? Uint8Array.from({ length: maskRows * width }, () => (rand() < 0.7 ? 1 + (rand() * 3 | 0) : 0))
+    : null;
+  const sumBasis = Float64Array.from({ length: numSum * width }, () => 2 * rand() - 1);
+  const badBasis = Float64Array.from({ length: numBad * width }, () => 2 * rand() - 1);
+  return { rows, width, data, mask, maskRows, sumBasis, numSum, badBasis, numBad };
+}
+
+Deno.test("wasm rampRowSums equals ts: sums and bad sums to 1e-12, counts identical", () => {
+  const rand = uniformRandom(37);
+  for (let trial = 0; trial < 100; trial++) {
+    const p = randomRampRows(rand, trial % 4 !== 0, trial % 9 === 0);
+    const run = (s: typeof ts) => {
+      const sums = new Float64Array(p.rows * p.numSum).fill(NaN);
+      const bad = new Float64Array(p.rows * p.numBad).fill(NaN);
+      const badCount = new Int32Array(p.rows).fill(-1);
+      s.rampRowSums(
+        p.rows,
+        p.width,
+        p.data,
+        p.mask,
+        p.maskRows,
+        p.sumBasis,
+        p.numSum,
+        p.badBasis,
+        p.numBad,
+        sums,
+        bad,
+        badCount,
+      );
+      return { sums, bad, badCount };
+    };
+    const want = run(ts);
+    const scale = Array.from(want.sums, (_, i) => {
+      const row = Math.floor(i / p.numSum), j = i % p.numSum;
+      let s = 1e-300;
+      for (let c = 0; c < p.width; c++) {
+        const d = p.data[row * p.width + c]!;
+        if (Number.isFinite(d)) s += Math.abs(p.sumBasis[j * p.width + c]! * d);
+      }
+      return s;
+    });
+    // Bad sums: sums of basis values over the bad pixels (the counts, times the largest value).
+    const badScale = Array.from(want.bad, (_, i) => want.badCount[Math.floor(i / p.numBad)]! + 1);
+    for (const w of wasmSolvers) {
+      const got = run(w);
+      strictEqual(got.badCount.join(), want.badCount.join(), `trial ${trial} counts`);
+      close(got.bad, want.bad, badScale, `trial ${trial} bad sums`);
+      close(got.sums, want.sums, scale, `trial ${trial} sums (${p.rows}x${p.width})`);
+    }
+  }
+});
+
+Deno.test("wasm maskedSquareSums equals ts to 1e-12, counts identical, rows longer than a slab", () => {
+  const rand = uniformRandom(41);
+  for (let trial = 0; trial < 60; trial++) {
+    const rows = 1 + Math.floor(rand() * 6);
+    const width = 1 + Math.floor(rand() * (trial % 5 === 0 ? 5000 : 300));
+    const data = Float32Array.from({ length: rows * width }, () => {
+      const r = rand();
+      return r < 0.1 ? NaN : r < 0.15 ? 0 : r < 0.155 ? Infinity : 10 * rand() - 5;
+    });
+    const mask = trial % 3 === 0
+      ? null
+      : Uint8Array.from({ length: width }, () => (rand() < 0.6 ? 1 + Math.floor(rand() * 255) : 0));
+    const s0 = Float64Array.from({ length: rows }, () => rand()),
+      c0 = Float64Array.from(
+        { length: rows },
+        () => Math.floor(10 * rand()),
+      );
+    const sT = s0.slice(), cT = c0.slice();
+    ts.maskedSquareSums(rows, width, data, mask, sT, cT);
+    for (const w of wasmSolvers) {
+      const s = s0.slice(), c = c0.slice();
+      w.maskedSquareSums(rows, width, data, mask, s, c);
+      strictEqual(c.join(), cT.join(), `trial ${trial} counts`);
+      close(s, sT, Array.from(sT, (x) => Math.abs(x)), `trial ${trial} sums (${rows}x${width})`);
+    }
+  }
+});
+
+Deno.test("wasm rampRowSums: row slabs whose mask rows wrap around or start mid-mask", async () => {
+  // 450-byte slabs hold 3 rows of this problem: slabs start at mask rows 0, 3 (wrapping), 1, 4, 2.
+  const w = await createWasmSolver({ slabBytes: 450 });
+  const rand = uniformRandom(43);
+  const rows = 13, width = 10, maskRows = 5;
+  const data = Float32Array.from(
+    { length: rows * width },
+    () => (rand() < 0.1 ? NaN : rand() - 0.5),
+  );
+  const mask = Uint8Array.from({ length: maskRows * width }, () => (rand() < 0.6 ? 1 : 0));
+  const basis = Float64Array.from({ length: width }, () => rand());
+  const run = (s: typeof ts) => {
+    const sums = new Float64Array(rows), bad = new Float64Array(rows), n = new Int32Array(rows);
+    s.rampRowSums(rows, width, data, mask, maskRows, basis, 1, basis, 1, sums, bad, n);
+    return [...sums, ...bad, ...n];
+  };
+  const want = run(ts), got = run(w);
+  close(got, want, want.map((x) => Math.abs(x) + 10), "sums, bad sums, counts");
+});
