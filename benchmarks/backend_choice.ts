@@ -15,7 +15,7 @@ import {
   planNetworkSystem,
   probeKey,
   type ProbeShape,
-  rampGemmShape,
+  rampProbeShape,
   type Solver,
   timeFunctionTileWidth,
 } from "@vinsar/core";
@@ -37,7 +37,7 @@ const system = planNetworkSystem(network);
 const N = network.dates.length;
 // The probes the commands pass to `makeContext` (same helpers): ifgram_inversion's network
 // at 128 lanes; timeseries2velocity's fit and residual GEMMs over a tile of its pixels;
-// timeseries_rms's ramp GEMM over an 800 x 1000 image.
+// timeseries_rms's ramp row sums over 1000-pixel rows.
 const fit = (p: number): ProbeShape[] => {
   const w = timeFunctionTileWidth(N, 800 * 1000);
   return [{ kind: "gemm", m: p, n: w, k: N }, { kind: "gemm", m: N, n: w, k: p }];
@@ -46,10 +46,7 @@ const shapes: Array<[string, ProbeShape | ProbeShape[]]> = [
   ["inversion", { kind: "inversion", lanes: 128, network, system }],
   ["velocity fit", fit(2)],
   ["fit with seasonal + step", fit(8)],
-  ["quadratic deramp", {
-    kind: "gemm",
-    ...rampGemmShape({ ramp: "quadratic", length: 800, width: 1000 }),
-  }],
+  ["quadratic deramp", rampProbeShape({ ramp: "quadratic", length: 800, width: 1000 })],
 ];
 console.log(
   `${path}: ${N} dates, ${network.date1.length} interferograms; L ${system.plan.nnz} nnz, ` +

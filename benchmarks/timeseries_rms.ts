@@ -136,18 +136,21 @@ else {
   const gb = (K * L * W * 4) / 1e9;
   const rows: Array<[string, { s: number; mb: number }]> = [];
   // Warm the page cache so every run reads from memory.
-  await timed([deno, "run", "-A", self, "--child-read", input], work);
+  // Children get the same sizes (they read K, L, W from their own arguments).
+  const size = ["--dates", String(K), "--length", String(L), "--width", String(W)];
+  const child = (mode: string, path: string) => [deno, "run", "-A", self, mode, path, ...size];
+  await timed(child("--child-read", input), work);
   rows.push([
     "start-up: load h5wasm, open the file",
-    await timed([deno, "run", "-A", self, "--child-open", input], work),
+    await timed(child("--child-open", input), work),
   ]);
   rows.push([
     "read the stack once",
-    await timed([deno, "run", "-A", self, "--child-read", input], work),
+    await timed(child("--child-read", input), work),
   ]);
   rows.push([
     "write a stack once",
-    await timed([deno, "run", "-A", self, "--child-write", `${work}/w.h5`], work),
+    await timed(child("--child-write", `${work}/w.h5`), work),
   ]);
   rows.push([
     "timeseries_rms -r quadratic",
@@ -191,7 +194,7 @@ else {
   const base = rows[0]![1].s, read = rows[1]![1].s, write = rows[2]![1].s;
   const total = rows[3]![1].s;
   console.log(
-    `\nquadratic deramp (${navigator.hardwareConcurrency} workers) / read once = ${
+    `\nquadratic deramp (default) / read once = ${
       (total / read).toFixed(2)
     }; / (read once + write once - start-up) = ${(total / (read + write - base)).toFixed(2)}`,
   );

@@ -35,29 +35,38 @@ export interface DerampResult {
 }
 
 /**
- * Fit, remove (in place) and sum the squares of the ramps of `numDates` whole images
- * (`(numDates, length, width)` float32, C order).
+ * Fits, removes (in place) and sums the squares of the ramps of groups of whole images; the
+ * mask's image moments (the same for every group) are computed once.
  */
-export function derampImages(
-  solver: Solver,
-  spec: DerampSpec,
-  data: Float32Array,
-  numDates: number,
-): DerampResult {
-  const { length: L, width: W, mask } = spec;
-  const eq = new RampNormalEquations({
-    ramp: spec.ramp,
-    numDates,
-    length: L,
-    width: W,
-    maxSamples: spec.maxSamples,
-  });
-  eq.add(solver, data, 0, L, mask);
-  const fit = eq.solve(spec.ref);
-  removeRamp(fit, data, 0, L, data);
-  const sumSq = new Float64Array(numDates), count = new Float64Array(numDates);
-  accumulateSquares(data, numDates, L * W, mask, sumSq, count);
-  return { fit, sumSq, count };
+export class ImageDeramper {
+  readonly #solver: Solver;
+  readonly #spec: DerampSpec;
+  #maskMoments: Float64Array | null = null;
+
+  constructor(solver: Solver, spec: DerampSpec) {
+    this.#solver = solver;
+    this.#spec = spec;
+  }
+
+  /** Deramp `numDates` whole images (`(numDates, length, width)` float32, C order). */
+  run(data: Float32Array, numDates: number): DerampResult {
+    const { length: L, width: W, mask } = this.#spec;
+    const eq = new RampNormalEquations({
+      ramp: this.#spec.ramp,
+      numDates,
+      length: L,
+      width: W,
+      maxSamples: this.#spec.maxSamples,
+    });
+    if (this.#maskMoments) eq.reuseMaskMoments(this.#maskMoments);
+    eq.add(this.#solver, data, 0, L, mask);
+    this.#maskMoments ??= eq.maskMoments();
+    const fit = eq.solve(this.#spec.ref);
+    removeRamp(fit, data, 0, L, data);
+    const sumSq = new Float64Array(numDates), count = new Float64Array(numDates);
+    accumulateSquares(data, numDates, L * W, mask, sumSq, count, this.#solver);
+    return { fit, sumSq, count };
+  }
 }
 
 /** Deramps groups of whole images. */
@@ -71,16 +80,14 @@ export interface DerampEngine {
 /** Deramps in the calling thread. */
 export class LocalDeramp implements DerampEngine {
   readonly name = "in-process";
-  readonly #solver: Solver;
-  readonly #spec: DerampSpec;
+  readonly #deramper: ImageDeramper;
 
   constructor(solver: Solver, spec: DerampSpec) {
-    this.#solver = solver;
-    this.#spec = spec;
+    this.#deramper = new ImageDeramper(solver, spec);
   }
 
   run(data: Float32Array, numDates: number): Promise<DerampResult[]> {
-    return Promise.resolve([derampImages(this.#solver, this.#spec, data, numDates)]);
+    return Promise.resolve([this.#deramper.run(data, numDates)]);
   }
 
   close(): void {}

@@ -1,16 +1,17 @@
 /**
  * The streaming engine of `timeseries_rms`: residual RMS per date over a mask, optionally
- * after removing each date's ramp, reading a `(dates, rows, width)` stack in row blocks
- * sized by the memory budget.
+ * after removing each date's ramp, from a `(dates, rows, width)` stack, in memory bounded by
+ * the budget.
  *
- * With a ramp, when a few whole images fit the budget (the usual case), the stack is read
- * once, a group of dates at a time (a whole number of the file's chunk dates): each date's
- * ramp needs only its own image, so a group is fit, deramped, written and summed before the
- * next is read. Otherwise (images too large for the budget) in two passes over row blocks:
- * pass 1 accumulates every date's small normal equations over all blocks, pass 2 removes
- * the ramps in place, writes the deramped stack and accumulates the RMS; the last block of
- * pass 1 is still in memory and is processed first in pass 2. HDF5 reads and writes go in pieces of at most
- * `IO_PIECE_BYTES` (`@vinsar/hdf5`'s `readStackRows`) so h5wasm's heap (which never shrinks) stays small.
+ * When a few whole images fit the budget (the usual case) the stack is read once, a group of
+ * dates at a time (a whole number of the file's chunk dates): a date's ramp needs only its
+ * own image, so each group is fit, deramped, written and summed before the next is read.
+ * Otherwise (images too large for the budget), two passes over row blocks: pass 1
+ * accumulates every date's small normal equations over all blocks, pass 2 removes the ramps
+ * in place, writes the deramped stack and accumulates the RMS (the last block of pass 1 is
+ * still in memory and goes first). HDF5 reads and writes go in pieces of at most
+ * `IO_PIECE_BYTES` (`@vinsar/hdf5`'s `readStackRows`) so h5wasm's heap (which never shrinks)
+ * stays small.
  * @module
  */
 import {
@@ -93,6 +94,10 @@ export interface RmsStreamResult {
 /** Compute the residual RMS per date (see the module documentation). */
 export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamResult> {
   const { reader, dataset, numDates: K, length: L, width: W, mask } = o;
+  if (o.ramp !== null && !o.writer) throw new Error("streamResidualRms: deramping needs a writer");
+  const group = dateGroupSize(o);
+  if (group > 0 && o.ramp === null) return squaresByDateGroups(o, group);
+  if (group > 0) return await deRampByDateGroups(o, group, o.outDataset ?? dataset);
   const plan = planRowBlocks({
     length: L,
     width: W,
@@ -118,16 +123,13 @@ export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamR
     const progress = new Progress("residual RMS", L * W);
     for (const b of blocks) {
       const data = load(b);
-      accumulateSquares(data, K, (b.row1 - b.row0) * W, maskRows(b), sumSq, count);
+      accumulateSquares(data, K, (b.row1 - b.row0) * W, maskRows(b), sumSq, count, o.solver);
       progress.advance((b.row1 - b.row0) * W);
     }
     return { rms: rmsFromSums(sumSq, count), fit: null, blocks: blocks.length, reads };
   }
 
-  if (!o.writer) throw new Error("streamResidualRms: deramping needs a writer");
   const outDataset = o.outDataset ?? dataset;
-  const group = dateGroupSize(o);
-  if (group > 0) return await deRampByDateGroups(o, group, outDataset);
   const eq = new RampNormalEquations({
     ramp: o.ramp,
     numDates: K,
@@ -162,9 +164,9 @@ export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamR
     lap("read");
     removeRamp(fit, data, b.row0, rows, data);
     lap("apply");
-    writeStackRows(o.writer, outDataset, [0, K], [b.row0, b.row1], W, data);
+    writeStackRows(o.writer!, outDataset, [0, K], [b.row0, b.row1], W, data);
     lap("write");
-    accumulateSquares(data, K, rows * W, maskRows(b), sumSq, count);
+    accumulateSquares(data, K, rows * W, maskRows(b), sumSq, count, o.solver);
     lap("rms");
     pass2.advance(rows * W);
   }
@@ -186,6 +188,32 @@ function dateGroupSize(o: RmsStreamOptions): number {
   if (unit * imageBytes > budget) return 0;
   const units = Math.max(1, Math.floor(Math.min(budget, DATE_GROUP_BYTES) / (unit * imageBytes)));
   return Math.min(o.numDates, unit * units);
+}
+
+/** The RMS of the data as they are, reading groups of whole images. */
+function squaresByDateGroups(o: RmsStreamOptions, group: number): RmsStreamResult {
+  const { reader, dataset, numDates: K, length: L, width: W } = o;
+  const pixels = L * W;
+  const mask = o.mask ? o.mask.rows(0, L) : null;
+  const buf = new Float32Array(group * pixels);
+  const sumSq = new Float64Array(K), count = new Float64Array(K);
+  const progress = new Progress("residual RMS", K * pixels);
+  let groups = 0;
+  for (let k0 = 0; k0 < K; k0 += group, groups++) {
+    const k1 = Math.min(K, k0 + group), data = buf.subarray(0, (k1 - k0) * pixels);
+    readStackRows(reader, dataset, [k0, k1], [0, L], W, data);
+    accumulateSquares(
+      data,
+      k1 - k0,
+      pixels,
+      mask,
+      sumSq.subarray(k0, k1),
+      count.subarray(k0, k1),
+      o.solver,
+    );
+    progress.advance((k1 - k0) * pixels);
+  }
+  return { rms: rmsFromSums(sumSq, count), fit: null, blocks: groups, reads: groups };
 }
 
 /**

@@ -4,12 +4,11 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { createSolver, type Solver } from "@vinsar/core";
+import { createSolver } from "@vinsar/core";
 import { registerBuiltinBackends } from "./backends.ts";
-import { derampImages, type DerampSpec } from "./rms_engine.ts";
+import { type DerampSpec, ImageDeramper } from "./rms_engine.ts";
 
-let solver: Solver | null = null;
-let spec: DerampSpec | null = null;
+let deramper: ImageDeramper | null = null;
 
 self.onmessage = async (
   e: MessageEvent<{ type: string; spec?: DerampSpec; data?: Float32Array; numDates?: number }>,
@@ -17,12 +16,12 @@ self.onmessage = async (
   try {
     if (e.data.type === "init") {
       await registerBuiltinBackends();
-      spec = e.data.spec!;
-      solver = await createSolver(spec.backend);
+      const spec = e.data.spec!;
+      deramper = new ImageDeramper(await createSolver(spec.backend), spec);
       self.postMessage({ type: "ready" });
       return;
     }
-    const result = derampImages(solver!, spec!, e.data.data!, e.data.numDates!);
+    const result = deramper!.run(e.data.data!, e.data.numDates!);
     self.postMessage({ type: "done", result });
   } catch (err) {
     self.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });

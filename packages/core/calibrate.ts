@@ -17,6 +17,8 @@ import { uniformRandom } from "./random.ts";
  *   analysed `system`, to skip the analysis) when given, else a typical network of
  *   `numObs` interferograms over `numDates` dates joining near neighbours.
  * - `gemm`: `C (m x n) = A (m x k) * B (k x n)`, n being the pixels of a block.
+ * - `rampRowSums`: a deramp fit's fused row sums ({@link Solver.rampRowSums}) over image rows
+ *   `width` pixels wide, with `numSum` column functions and `numBad` bad-pixel moments.
  */
 export type ProbeShape =
   | {
@@ -27,7 +29,8 @@ export type ProbeShape =
     network?: Network;
     system?: NetworkSystem;
   }
-  | { kind: "gemm"; m: number; n: number; k: number };
+  | { kind: "gemm"; m: number; n: number; k: number }
+  | { kind: "rampRowSums"; width: number; numSum: number; numBad: number };
 
 /** A solver that knows how much memory it allocates beyond its callers' arrays. */
 export interface ScratchBounded {
@@ -171,14 +174,58 @@ function gemmProbe(shape: Extract<ProbeShape, { kind: "gemm" }>, seed: number): 
   };
 }
 
+/** Pixels of one ramp probe run: a fraction of a millisecond once warm. */
+const RAMP_PROBE_PIXELS = 65536;
+
+/**
+ * The deramp's row sums over a few image rows of the real width: 70% of the pixels in the
+ * mask, 2% of the values zero or NaN (bad), as in a masked residual time-series.
+ */
+function rampProbe(shape: Extract<ProbeShape, { kind: "rampRowSums" }>, seed: number): Probe {
+  const W = Math.max(1, shape.width), rows = Math.max(2, Math.ceil(RAMP_PROBE_PIXELS / W));
+  const rand = uniformRandom(seed);
+  const data = Float32Array.from({ length: rows * W }, () => {
+    const u = rand();
+    return u < 0.01 ? 0 : u < 0.02 ? NaN : u - 0.5;
+  });
+  const mask = Uint8Array.from({ length: rows * W }, () => (rand() < 0.7 ? 1 : 0));
+  const sumBasis = Float64Array.from({ length: shape.numSum * W }, () => rand() - 0.5);
+  const badBasis = Float64Array.from({ length: shape.numBad * W }, () => rand() - 0.5);
+  const sums = new Float64Array(rows * shape.numSum), bad = new Float64Array(rows * shape.numBad);
+  const badCount = new Int32Array(rows);
+  return {
+    run: (s, warmUp = false) => {
+      const r = warmUp ? 1 : rows;
+      s.rampRowSums(
+        r,
+        W,
+        data.subarray(0, r * W),
+        mask.subarray(0, r * W),
+        r,
+        sumBasis,
+        shape.numSum,
+        badBasis,
+        shape.numBad,
+        sums,
+        bad,
+        badCount,
+      );
+    },
+    work: rows * W,
+    unit: "pixels",
+  };
+}
+
 /** A runnable probe of `shape` (inputs drawn from a fixed seed). */
 export function makeProbe(shape: ProbeShape, seed = 1): Probe {
-  return shape.kind === "inversion" ? inversionProbe(shape, seed) : gemmProbe(shape, seed);
+  if (shape.kind === "inversion") return inversionProbe(shape, seed);
+  return shape.kind === "gemm" ? gemmProbe(shape, seed) : rampProbe(shape, seed);
 }
 
 /** A short stable name of a shape, for logs and caches. */
 export function probeKey(shape: ProbeShape | readonly ProbeShape[]): string {
   const one = (s: ProbeShape): string => {
+    if (s.kind === "rampRowSums") return `ramp:${s.width}w:${s.numSum}s:${s.numBad}b`;
     if (s.kind === "gemm") {
       // Pixel counts in powers of two: a block of 1000 or 1024 columns behaves alike.
       return `gemm:${s.m}x${2 ** Math.round(Math.log2(Math.max(1, s.n)))}x${s.k}`;

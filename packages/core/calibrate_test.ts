@@ -36,6 +36,7 @@ Deno.test("chooseSolver picks the measurably faster candidate for each kind of w
     const shape of [
       { kind: "inversion", numDates: 20, numObs: 50, lanes: 32 },
       { kind: "gemm", m: 3, n: 5000, k: 40 },
+      { kind: "rampRowSums", width: 1000, numSum: 6, numBad: 10 },
     ] as const
   ) {
     const choice = chooseSolver([slow, fast], shape, { ms: 40 });
@@ -95,6 +96,10 @@ Deno.test("typicalNetwork joins nearest neighbours first and caps at the complet
 
 Deno.test("probeKey names shapes stably, bucketing GEMM pixel counts", () => {
   strictEqual(probeKey({ kind: "gemm", m: 2, n: 1000, k: 30 }), "gemm:2x1024x30");
+  strictEqual(
+    probeKey({ kind: "rampRowSums", width: 1000, numSum: 3, numBad: 5 }),
+    "ramp:1000w:3s:5b",
+  );
   strictEqual(
     probeKey({ kind: "gemm", m: 2, n: 1000, k: 30 }),
     probeKey({ kind: "gemm", m: 2, n: 1030, k: 30 }),

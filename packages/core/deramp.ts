@@ -120,30 +120,26 @@ export interface RampFitOptions {
   maxSamples?: number;
 }
 
-/** Bytes of float64 scratch of the GEMM shape below (cache-sized). */
-const SLAB_BYTES = 2 * 1024 * 1024;
-
-/** `(date, row)` rows per slab of the GEMM shape below. */
-function rampSlabRows(width: number): number {
-  return Math.max(32, Math.min(512, Math.floor(SLAB_BYTES / (8 * width))));
-}
-
 /** Float32 bytes of data rows per {@link Solver.rampRowSums} call of a ramp fit. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * The right-hand sides of a {@link RampNormalEquations} as a GEMM per slab of rows,
- * `C (m x n) = B (m x k) * slab (k x n)`: `m` column powers times sub-sampling steps, `n`
- * slab rows, `k` the width. The fit itself runs {@link Solver.rampRowSums} (the same sums
- * with the validity test fused); this shape is the closest GEMM for a backend calibration.
+ * The kernel a {@link RampNormalEquations} runs on every image row ({@link Solver.rampRowSums}:
+ * `numSum` column powers times sub-sampling steps, `numBad` moment powers times steps), as a
+ * backend calibration shape.
  */
-export function rampGemmShape(
+export function rampProbeShape(
   opts: Pick<RampFitOptions, "ramp" | "length" | "width" | "maxSamples">,
-): { m: number; n: number; k: number } {
+): { kind: "rampRowSums"; width: number; numSum: number; numBad: number } {
   const terms = TERMS[opts.ramp];
   const nxr = Math.max(...terms.map((t) => t[1])) + 1;
   const steps = sampleStep(opts.length * opts.width, opts.maxSamples ?? MAX_RAMP_SAMPLES);
-  return { m: steps * nxr, n: rampSlabRows(opts.width), k: opts.width };
+  return {
+    kind: "rampRowSums",
+    width: opts.width,
+    numSum: steps * nxr,
+    numBad: steps * (2 * nxr - 1),
+  };
 }
 
 /** Centre and half-span of an axis of `n` pixels: `u = (i - c) / h` lies in [-1, 1]. */
@@ -186,6 +182,7 @@ export class RampNormalEquations {
   readonly #my: number;
   readonly #nMom: number;
   readonly #maskMom: Float64Array;
+  #maskMomentsGiven = false;
   readonly #badMom: Float64Array;
   readonly #rhs: Float64Array;
   /** `(steps * nxr) x width`: u^a where the column is kept by the step, else 0. */
@@ -273,8 +270,8 @@ export class RampNormalEquations {
     const vpow = new Float64Array(my);
     const colSum = new Float64Array(mx);
 
-    // Moments of the mask pixels: the same for every date.
-    for (let r = 0; r < rows; r++) {
+    // Moments of the mask pixels: the same for every date (and given when reused).
+    for (let r = 0; r < rows && !this.#maskMomentsGiven; r++) {
       const y = row0 + r;
       this.#rowPowers(y, vpow);
       for (let si = 0; si < this.steps; si++) {
@@ -336,6 +333,27 @@ export class RampNormalEquations {
         }
       }
     }
+  }
+
+  /**
+   * The image moments of the mask accumulated so far (the same for every date): a later fit
+   * of other dates over the same rows and mask can take them with
+   * {@link RampNormalEquations.reuseMaskMoments} instead of recomputing them.
+   */
+  maskMoments(): Float64Array {
+    return this.#maskMom.slice();
+  }
+
+  /**
+   * Take the mask moments of an earlier fit of the same ramp, image, mask and rows (from
+   * {@link RampNormalEquations.maskMoments}); the rows added next then skip them.
+   */
+  reuseMaskMoments(moments: Float64Array): void {
+    if (moments.length !== this.#maskMom.length) {
+      throw new RangeError("Mask moments of another ramp or sub-sampling");
+    }
+    this.#maskMom.set(moments);
+    this.#maskMomentsGiven = true;
   }
 
   #rowPowers(y: number, out: Float64Array): void {

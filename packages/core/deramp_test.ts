@@ -173,6 +173,30 @@ Deno.test("streaming with one-row blocks equals a single block", () => {
   ok(maxAbsDiff(one.out, tiny.out) <= 1e-7);
 });
 
+Deno.test("date groups reusing the first group's mask moments equal one fit of all dates", () => {
+  const s = makeScene(5, 13, 11, 9);
+  const all = fitInBlocks(s, "quadratic", 13, null);
+  const n = s.L * s.W;
+  let moments: Float64Array | null = null;
+  for (const [k0, k1] of [[0, 2], [2, 5]] as const) {
+    const eq = new RampNormalEquations({
+      ramp: "quadratic",
+      numDates: k1 - k0,
+      length: s.L,
+      width: s.W,
+    });
+    if (moments) eq.reuseMaskMoments(moments);
+    eq.add(solver, s.data.subarray(k0 * n, k1 * n), 0, s.L, s.mask);
+    moments ??= eq.maskMoments();
+    const fit = eq.solve();
+    ok(maxAbsDiff(fit.coeffs, all.fit.coeffs.subarray(k0 * 6, k1 * 6)) < 1e-12);
+    deepStrictEqual(fit.validCount, all.fit.validCount.slice(k0, k1));
+  }
+  // Moments of another ramp's size are refused.
+  const linear = new RampNormalEquations({ ramp: "linear", numDates: 1, length: s.L, width: s.W });
+  throws(() => linear.reuseMaskMoments(moments!), /another ramp/);
+});
+
 Deno.test("a date with no valid pixel is left unchanged; a degenerate one is min-norm", () => {
   const s = makeScene(2, 9, 11, 8);
   s.data.fill(NaN, 0, 99);

@@ -16,7 +16,7 @@ import {
   parseRmsTable,
   pyFloat,
   RAMP_TYPES,
-  rampGemmShape,
+  rampProbeShape,
   type RampType,
 } from "@vinsar/core";
 import { H5Reader, type H5Writer } from "@vinsar/hdf5";
@@ -227,13 +227,13 @@ async function run(argv: string[]): Promise<void> {
   const reader = await H5Reader.open(tsFile);
   try {
     const inp = describeInput(reader, tsFile);
-    // With --backend auto and a ramp, the backends are timed on the ramp fit's GEMM (one per
-    // slab of rows, over every pixel); without a ramp no kernel is hot: priority decides.
+    // With --backend auto and a ramp, the backends are timed on the ramp fit's row sums (its
+    // hot kernel, over every pixel); without a ramp no kernel is hot: priority decides.
     const ctx = await makeContext(
       args,
       st.deramp === "no"
         ? undefined
-        : { kind: "gemm", ...rampGemmShape({ ramp: st.deramp, length: inp.L, width: inp.W }) },
+        : rampProbeShape({ ramp: st.deramp, length: inp.L, width: inp.W }),
     );
     const mask = st.maskFile ? await openMaskFile(st.maskFile, inp.L, inp.W, tsFile) : null;
     try {
