@@ -17,6 +17,7 @@ import {
   planRowBlocks,
   planTimeFunctionFit,
   pyStr,
+  sqrtFloat32,
   TimeFunctionBasis,
   timeFunctionColumns,
   timeFunctionDatasets,
@@ -201,7 +202,7 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
           totals[k] += r.counts[k];
         }
         const values = timeFunctionOutputs(s.model, r.params, r.std, r.fitted, lanes);
-        if (s.uncertainty === "residue") values.set("residue", Float32Array.from(r.e2, Math.sqrt));
+        if (s.uncertainty === "residue") values.set("residue", sqrtFloat32(r.e2));
         time.compute += performance.now() - t;
         t = performance.now();
         writeVelocityBlock(vel, b.row0, b.row1, values);
