@@ -50,6 +50,7 @@ async function makeSuite(): Promise<string> {
     mk("not-implemented", "good", { mintpy_script: "other_tool.py" }),
     mk("odd-hint", "good", { compare: { fuzzy: true } }),
     mk("skip-hint", "bad", { compare: { skip: ["velocity"] } }),
+    mk("boot", "good", { compare: { statistical: true } }),
   ];
   await Deno.writeTextFile(join(ds, "cases.json"), JSON.stringify({ cases }));
   for (const c of cases) {
@@ -106,6 +107,7 @@ Deno.test("harness: matching outputs PASS, mismatching ones FAIL, missing comman
       "not-implemented": "SKIP",
       "odd-hint": "FAIL",
       "skip-hint": "PASS",
+      "boot": "PASS",
     });
     const badValues = r["bad-values"]!.verdicts.find((v) => !v.passed)!;
     strictEqual(badValues.what, "velocity.h5:velocity");
@@ -128,12 +130,16 @@ Deno.test("harness: matching outputs PASS, mismatching ones FAIL, missing comman
       "2",
     ]);
     strictEqual(seen[0]!.command, "fake_tool");
-    strictEqual(seen.length, 7, "neither the skipped nor the invalid case ran");
+    strictEqual(seen.length, 8, "neither the skipped nor the invalid case ran");
+    // A bootstrap case runs with a fixed seed (reproducible), unless its flags give one.
+    const boot = seen.find((x) => x.args.includes("good") && x.args.includes("--seed"))!;
+    deepStrictEqual(boot.args.slice(3, 5), ["--seed", "1"]);
+    strictEqual(seen.filter((x) => x.args.includes("--seed")).length, 1);
     // Scratch folders are removed unless --keep.
     for (const s of seen) ok(!(await exists(s.cwd)), s.cwd);
 
     const lines = formatSummary(results);
-    strictEqual(lines[lines.length - 1], "2 passed, 6 failed, 1 skipped");
+    strictEqual(lines[lines.length - 1], "3 passed, 6 failed, 1 skipped");
     const row = formatCase(r["bad-values"]!);
     ok(row[0]!.includes("FAIL") && !row[0]!.includes("x)"), "no speed-up for a failure");
     ok(formatCase(r["good"]!)[0]!.includes("0.50 s / 2.00 s (4.0x)"));

@@ -86,7 +86,12 @@ export interface BlockSource {
    * Fill `dst` (`N x width`, row stride `width`) with the displacements (m) of lanes
    * `[l0, l0 + width)`, NaN where a date has no data.
    */
-  load(l0: number, width: number, dst: Float64Array): void;
+  load(l0: number, width: number, dst: Float64Array, sum?: Float64Array): void;
+  /**
+   * True when `load` also fills `sum[q]` (`width` values) with each lane's sum over the
+   * dates (NaN when a date is NaN), saving the fit a pass over the tile.
+   */
+  readonly sumsOnLoad?: boolean;
   /**
    * Take the residual of lanes `[l0, l0 + width)` (`N x width`, row stride `width`): NaN for
    * pixels not fit and for dates without data. Pixels missing some dates are stored again
@@ -150,13 +155,16 @@ export function fitTimeFunctionsStream(
   for (let l0 = 0; l0 < lanes; l0 += tileWidth) {
     const w = Math.min(tileWidth, lanes - l0);
     const t = tile.subarray(0, n * w);
-    source.load(l0, w, t);
     // MintPy's mask: skip pixels whose nan-mean over dates is NaN or exactly zero. A plain
     // sum first (NaN when any date is NaN); only such pixels have their NaN counted.
-    sum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const r = i * w;
-      for (let q = 0; q < w; q++) sum[q] += t[r + q]!;
+    if (source.sumsOnLoad) source.load(l0, w, t, sum);
+    else {
+      source.load(l0, w, t);
+      sum.fill(0);
+      for (let i = 0; i < n; i++) {
+        const r = i * w;
+        for (let q = 0; q < w; q++) sum[q] += t[r + q]!;
+      }
     }
     for (let q = 0; q < w; q++) {
       nanCount[q] = 0;

@@ -83,19 +83,36 @@ export function blockSource(
   const refRow = spec.refDateIndex >= 0 ? (spec.refDateIndex - i0) * lanes : -1;
   const refSeries = spec.refSeries;
   return {
-    load(l0: number, w: number, dst: Float64Array): void {
+    sumsOnLoad: true,
+    // Each date's row is converted and summed in one pass (the fit needs the sums to find
+    // the pixels to skip).
+    load(l0: number, w: number, dst: Float64Array, sum?: Float64Array): void {
       const a = laneStart + l0;
+      const acc = sum ?? new Float64Array(w);
+      acc.fill(0, 0, w);
       for (let k = 0; k < n; k++) {
         const fi = idx[k]!;
         const src = (fi - i0) * lanes + a, d = k * w;
         const shift = refSeries ? refSeries[fi]! : 0;
         if (refRow >= 0) {
           const ref = refRow + a;
-          for (let q = 0; q < w; q++) dst[d + q] = (raw[src + q]! - raw[ref + q]! - shift) * scale;
+          for (let q = 0; q < w; q++) {
+            const v = (raw[src + q]! - raw[ref + q]! - shift) * scale;
+            dst[d + q] = v;
+            acc[q] += v;
+          }
         } else if (shift !== 0 || scale !== 1) {
-          for (let q = 0; q < w; q++) dst[d + q] = (raw[src + q]! - shift) * scale;
+          for (let q = 0; q < w; q++) {
+            const v = (raw[src + q]! - shift) * scale;
+            dst[d + q] = v;
+            acc[q] += v;
+          }
         } else {
-          for (let q = 0; q < w; q++) dst[d + q] = raw[src + q]!;
+          for (let q = 0; q < w; q++) {
+            const v = raw[src + q]!;
+            dst[d + q] = v;
+            acc[q] += v;
+          }
         }
       }
     },
