@@ -161,11 +161,12 @@ Deno.test("--backend auto: every command with a hot kernel calibrates on its sha
       ok(/^gemm:2x\d+x\d+\+gemm:\d+x\d+x2$/.test(m[2]!), m[2]);
       deepStrictEqual((await entries()).length, 2);
     });
-    await t.step("timeseries_rms: the ramp fit's GEMM; no ramp, no calibration", async () => {
+    await t.step("timeseries_rms: the ramp fit's row sums; no ramp, no calibration", async () => {
       const lines = await run(["timeseries_rms", "timeseries.h5", "-r", "quadratic"]);
       const m = measured.exec(lines[0] ?? "");
       ok(m, lines.join("\n"));
-      ok(/^gemm:3x\d+x\d+$/.test(m[2]!), m[2]);
+      // Quadratic: 3 column powers (1, u, u^2) and 5 moment powers, one sub-sampling step.
+      ok(/^ramp:\d+w:3s:5b$/.test(m[2]!), m[2]);
       deepStrictEqual((await entries()).length, 3);
       deepStrictEqual(await run(["timeseries_rms", "timeseries.h5", "-r", "no"]), []);
     });
