@@ -1,19 +1,16 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { uniformRandom } from "@vinsar/core";
 import { rampRowSums } from "./ramp_row_sums.ts";
+import {
+  callRampRowSums,
+  type RampRowsProblem,
+  randomRampRows,
+  sumScale,
+} from "./ramp_row_sums_cases.ts";
 
 /** The kernel's definition, pixel by pixel. */
-function naive(
-  rows: number,
-  width: number,
-  data: Float32Array,
-  mask: Uint8Array | null,
-  maskRows: number,
-  sumBasis: Float64Array,
-  numSum: number,
-  badBasis: Float64Array,
-  numBad: number,
-) {
+function naive(p: RampRowsProblem) {
+  const { rows, width, data, mask, maskRows, sumBasis, numSum, badBasis, numBad } = p;
   const sums = new Float64Array(rows * numSum), bad = new Float64Array(rows * numBad);
   const badCount = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -29,26 +26,6 @@ function naive(
     }
   }
   return { sums, bad, badCount };
-}
-
-/** A random problem: float32 rows with NaN, +-Infinity, zeros and -0, a speckled mask. */
-function randomRampRows(rand: () => number, withMask: boolean) {
-  const width = 1 + Math.floor(rand() * 90), maskRows = 1 + Math.floor(rand() * 4);
-  const rows = maskRows * (1 + Math.floor(rand() * 3)) + Math.floor(rand() * 2);
-  const numSum = 1 + Math.floor(rand() * 7), numBad = 1 + Math.floor(rand() * 9);
-  const data = Float32Array.from({ length: rows * width }, () => {
-    const r = rand();
-    if (r < 0.04) return NaN;
-    if (r < 0.05) return rand() < 0.5 ? Infinity : -Infinity;
-    if (r < 0.08) return rand() < 0.5 ? 0 : -0;
-    return 20 * rand() - 10;
-  });
-  const mask = withMask
-    ? Uint8Array.from({ length: maskRows * width }, () => (rand() < 0.7 ? 1 + (rand() * 3 | 0) : 0))
-    : null;
-  const sumBasis = Float64Array.from({ length: numSum * width }, () => 2 * rand() - 1);
-  const badBasis = Float64Array.from({ length: numBad * width }, () => 2 * rand() - 1);
-  return { rows, width, data, mask, maskRows, sumBasis, numSum, badBasis, numBad };
 }
 
 Deno.test("rampRowSums: closed form on constant rows with a known mask", () => {
@@ -81,44 +58,13 @@ Deno.test("rampRowSums equals the pixel-by-pixel definition on random rows, mask
   const rand = uniformRandom(29);
   for (let trial = 0; trial < 80; trial++) {
     const p = randomRampRows(rand, trial % 4 !== 0);
-    const want = naive(
-      p.rows,
-      p.width,
-      p.data,
-      p.mask,
-      p.maskRows,
-      p.sumBasis,
-      p.numSum,
-      p.badBasis,
-      p.numBad,
-    );
-    const sums = new Float64Array(p.rows * p.numSum).fill(NaN);
-    const bad = new Float64Array(p.rows * p.numBad).fill(NaN);
-    const badCount = new Int32Array(p.rows).fill(-1);
-    rampRowSums(
-      p.rows,
-      p.width,
-      p.data,
-      p.mask,
-      p.maskRows,
-      p.sumBasis,
-      p.numSum,
-      p.badBasis,
-      p.numBad,
-      sums,
-      bad,
-      badCount,
-    );
+    const want = naive(p);
+    const { sums, bad, badCount } = callRampRowSums(rampRowSums, p);
     strictEqual([...badCount].join(), [...want.badCount].join(), `trial ${trial} counts`);
     // Bad sums run in the same order as the definition: identical.
     strictEqual([...bad].join(), [...want.bad].join(), `trial ${trial} bad sums`);
     for (let i = 0; i < sums.length; i++) {
-      const row = Math.floor(i / p.numSum), j = i % p.numSum;
-      let scale = 0;
-      for (let c = 0; c < p.width; c++) {
-        const d = p.data[row * p.width + c]!;
-        if (Number.isFinite(d)) scale += Math.abs(p.sumBasis[j * p.width + c]! * d);
-      }
+      const scale = sumScale(p, i);
       ok(Math.abs(sums[i]! - want.sums[i]!) <= 1e-14 * scale, `trial ${trial} sum ${i}`);
     }
   }

@@ -8,6 +8,7 @@ import { ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { uniformRandom } from "@vinsar/core";
 import { createWasmSolver } from "./mod.ts";
+import { callRampRowSums, randomRampRows, sumScale } from "../backend-ts/ramp_row_sums_cases.ts";
 
 const ts = createTsSolver();
 const wasmSolvers = [await createWasmSolver(), await createWasmSolver({ slabBytes: 6000 })];
@@ -39,61 +40,13 @@ Deno.test("wasm groupedSquaredNorms is bit-identical to ts on random groups, str
   }
 });
 
-/** A random deramp chunk: float32 rows with NaN, +-Infinity, zeros and -0, a speckled mask. */
-function randomRampRows(rand: () => number, withMask: boolean, wide: boolean) {
-  const width = 1 + Math.floor(rand() * (wide ? 1500 : 90)), maskRows = 1 + Math.floor(rand() * 5);
-  const rows = maskRows * (1 + Math.floor(rand() * 4)) + Math.floor(rand() * 3);
-  const numSum = 1 + Math.floor(rand() * 9), numBad = 1 + Math.floor(rand() * 10);
-  const data = Float32Array.from({ length: rows * width }, () => {
-    const r = rand();
-    if (r < 0.03) return NaN;
-    if (r < 0.04) return rand() < 0.5 ? Infinity : -Infinity;
-    if (r < 0.07) return rand() < 0.5 ? 0 : -0;
-    if (r < 0.08) return 1e-42; // float32 subnormal: valid
-    return 20 * rand() - 10;
-  });
-  const mask = withMask
-    ? Uint8Array.from({ length: maskRows * width }, () => (rand() < 0.7 ? 1 + (rand() * 3 | 0) : 0))
-    : null;
-  const sumBasis = Float64Array.from({ length: numSum * width }, () => 2 * rand() - 1);
-  const badBasis = Float64Array.from({ length: numBad * width }, () => 2 * rand() - 1);
-  return { rows, width, data, mask, maskRows, sumBasis, numSum, badBasis, numBad };
-}
-
 Deno.test("wasm rampRowSums equals ts: sums and bad sums to 1e-12, counts identical", () => {
   const rand = uniformRandom(37);
   for (let trial = 0; trial < 100; trial++) {
     const p = randomRampRows(rand, trial % 4 !== 0, trial % 9 === 0);
-    const run = (s: typeof ts) => {
-      const sums = new Float64Array(p.rows * p.numSum).fill(NaN);
-      const bad = new Float64Array(p.rows * p.numBad).fill(NaN);
-      const badCount = new Int32Array(p.rows).fill(-1);
-      s.rampRowSums(
-        p.rows,
-        p.width,
-        p.data,
-        p.mask,
-        p.maskRows,
-        p.sumBasis,
-        p.numSum,
-        p.badBasis,
-        p.numBad,
-        sums,
-        bad,
-        badCount,
-      );
-      return { sums, bad, badCount };
-    };
+    const run = (s: typeof ts) => callRampRowSums(s.rampRowSums.bind(s), p);
     const want = run(ts);
-    const scale = Array.from(want.sums, (_, i) => {
-      const row = Math.floor(i / p.numSum), j = i % p.numSum;
-      let s = 1e-300;
-      for (let c = 0; c < p.width; c++) {
-        const d = p.data[row * p.width + c]!;
-        if (Number.isFinite(d)) s += Math.abs(p.sumBasis[j * p.width + c]! * d);
-      }
-      return s;
-    });
+    const scale = Array.from(want.sums, (_, i) => 1e-300 + sumScale(p, i));
     // Bad sums: sums of basis values over the bad pixels (the counts, times the largest value).
     const badScale = Array.from(want.bad, (_, i) => want.badCount[Math.floor(i / p.numBad)]! + 1);
     for (const w of wasmSolvers) {
