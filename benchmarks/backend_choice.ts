@@ -36,9 +36,15 @@ const network = buildNetwork(stack.keptDate12());
 const system = planNetworkSystem(network);
 const N = network.dates.length;
 // The probes the commands pass to `makeContext` (same helpers): ifgram_inversion's network
-// at 128 lanes; timeseries2velocity's fit and residual GEMMs over a tile of its pixels;
-// timeseries_rms's ramp row sums over 1000-pixel rows.
-const fit = (p: number): ProbeShape[] => {
+// at 128 lanes; timeseries2velocity's fused fit (residue) and its GEMMs over a tile of its
+// pixels (bootstrap); timeseries_rms's ramp row sums over 1000-pixel rows.
+const fit = (p: number): ProbeShape[] => [{
+  kind: "seriesFit",
+  numDates: N,
+  numParams: p,
+  residual: false,
+}];
+const gemms = (p: number): ProbeShape[] => {
   const w = timeFunctionTileWidth(N, 800 * 1000);
   return [{ kind: "gemm", m: p, n: w, k: N }, { kind: "gemm", m: N, n: w, k: p }];
 };
@@ -46,6 +52,7 @@ const shapes: Array<[string, ProbeShape | ProbeShape[]]> = [
   ["inversion", { kind: "inversion", lanes: 128, network, system }],
   ["velocity fit", fit(2)],
   ["fit with seasonal + step", fit(8)],
+  ["bootstrap fit GEMMs", gemms(2)],
   ["quadratic deramp", rampProbeShape({ ramp: "quadratic", length: 800, width: 1000 })],
 ];
 console.log(

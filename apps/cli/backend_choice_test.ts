@@ -154,12 +154,18 @@ Deno.test("--backend auto: every command with a hot kernel calibrates on its sha
       );
       deepStrictEqual((await entries()).length, 1);
     });
-    await t.step("timeseries2velocity: the fit's GEMMs", async () => {
-      const lines = await run(["timeseries2velocity", "timeseries.h5", "-o", "velocity.h5"]);
-      const m = measured.exec(lines[0] ?? "");
+    await t.step("timeseries2velocity: the fused fit; bootstrap: the fit's GEMMs", async () => {
+      let lines = await run(["timeseries2velocity", "timeseries.h5", "-o", "velocity.h5"]);
+      let m = measured.exec(lines[0] ?? "");
+      ok(m, lines.join("\n"));
+      ok(/^seriesFit:\d+d:2p$/.test(m[2]!), m[2]);
+      deepStrictEqual((await entries()).length, 2);
+      const boot = ["--uq", "bootstrap", "--bc", "20", "--seed", "1", "-o", "boot.h5"];
+      lines = await run(["timeseries2velocity", "timeseries.h5", ...boot]);
+      m = measured.exec(lines[0] ?? "");
       ok(m, lines.join("\n"));
       ok(/^gemm:2x\d+x\d+\+gemm:\d+x\d+x2$/.test(m[2]!), m[2]);
-      deepStrictEqual((await entries()).length, 2);
+      deepStrictEqual((await entries()).length, 3);
     });
     await t.step("timeseries_rms: the ramp fit's row sums; no ramp, no calibration", async () => {
       const lines = await run(["timeseries_rms", "timeseries.h5", "-r", "quadratic"]);
@@ -167,7 +173,7 @@ Deno.test("--backend auto: every command with a hot kernel calibrates on its sha
       ok(m, lines.join("\n"));
       // Quadratic: 3 column powers (1, u, u^2) and 5 moment powers, one sub-sampling step.
       ok(/^ramp:\d+w:3s:5b$/.test(m[2]!), m[2]);
-      deepStrictEqual((await entries()).length, 3);
+      deepStrictEqual((await entries()).length, 4);
       deepStrictEqual(await run(["timeseries_rms", "timeseries.h5", "-r", "no"]), []);
     });
   } finally {

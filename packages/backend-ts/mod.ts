@@ -10,10 +10,12 @@ import { temporalCoherence } from "./temporal_coherence.ts";
 import { groupedSquaredNorms } from "./squared_norms.ts";
 import { rampRowSums } from "./ramp_row_sums.ts";
 import { maskedSquareSums } from "./masked_square_sums.ts";
+import { fitSeriesFloat32 } from "./fit_series.ts";
 
 export {
   assembleNormalEquations,
   dgemm,
+  fitSeriesFloat32,
   groupedSquaredNorms,
   maskedSquareSums,
   rampRowSums,
@@ -32,6 +34,7 @@ export function createTsSolver(): Solver {
     groupedSquaredNorms,
     rampRowSums,
     maskedSquareSums,
+    fitSeriesFloat32,
   };
 }
 

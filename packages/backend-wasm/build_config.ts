@@ -14,6 +14,7 @@ export const SOURCES: readonly string[] = [
   "squared_norms.c",
   "ramp_row_sums.c",
   "masked_square_sums.c",
+  "fit_series.c",
 ];
 
 /** Headers in `src/` (part of the hash, not of the command line). */

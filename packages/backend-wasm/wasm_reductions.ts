@@ -1,14 +1,18 @@
 /**
  * The bindings of the wasm reduction kernels (per-pixel squared norms, deramp row sums,
- * masked sums of squares): copy the inputs into the module's memory, run the C kernel,
- * copy the (small) outputs back. Calls are cut into slabs of about `slabBytes` of data:
- * columns (pixels) for the squared norms, rows for the row sums, rows and, for rows longer
- * than a slab, pieces of rows for the sums of squares.
+ * masked sums of squares, the fused series fit): copy the inputs into the module's memory,
+ * run the C kernel, copy the (small) outputs back. Calls are cut into slabs of about
+ * `slabBytes` of data: columns (pixels) for the squared norms and the series fit, rows for
+ * the row sums, rows and, for rows longer than a slab, pieces of rows for the sums of
+ * squares.
  * @module
  */
-import type { Solver } from "@vinsar/core";
+import type { SeriesFit, Solver } from "@vinsar/core";
 import { copyBlock, type WasmArena } from "./wasm_memory.ts";
 import type { KernelExports } from "./wasm_solver.ts";
+
+/** Data of one series-fit kernel call: well inside a core's L2 cache. */
+const FIT_SLAB_BYTES = 512 * 1024;
 
 /** Records the time split of one call of kernel `name` (copy in, kernel, copy out), ms. */
 export type RecordKernel = (name: string, copyIn: number, kernel: number, copyOut: number) => void;
@@ -16,7 +20,7 @@ export type RecordKernel = (name: string, copyIn: number, kernel: number, copyOu
 /** The bound reduction kernels of {@link Solver}. */
 export type ReductionKernels = Pick<
   Solver,
-  "groupedSquaredNorms" | "rampRowSums" | "maskedSquareSums"
+  "groupedSquaredNorms" | "rampRowSums" | "maskedSquareSums" | "fitSeriesFloat32"
 >;
 
 /** Bind the reduction kernels of `k` to their {@link Solver} signatures. */
@@ -173,5 +177,86 @@ export function bindReductions(
     }
   }
 
-  return { groupedSquaredNorms, rampRowSums, maskedSquareSums };
+  function fitSeriesFloat32(f: SeriesFit): number {
+    const { n, p, lanes, data, rowOffset, refOffset, shift, scale, pinv, design } = f;
+    const { params, ldParams, sums, e2, stdScale, std, residual, residualOffset, special } = f;
+    if (lanes <= 0) return 0;
+    const hasRef = refOffset >= 0;
+    // The residual goes over the gathered data when it lands where each date was read from;
+    // else it has its own rows, gathered too, since the kernel leaves some pixels as they are.
+    const inPlace = residual === data && residualOffset!.every((o, k) => o === rowOffset[k]);
+    const ownResidual = residual !== null && !inPlace;
+    // Per pixel: its dates (and reference) in float32; parameters, std, sum, e2, special.
+    const perLane = (n * (ownResidual ? 2 : 1) + (hasRef ? 1 : 0)) * 4 + (2 * p + 2) * 8 + 4;
+    const fixed = (n + 2 * n * p + p + 4 * (n + p)) * 8;
+    // Slabs of a few hundred pixels: the kernel walks each pixel's dates down the rows, so
+    // the rows should stay in the L2 cache (and within its TLB reach) while it does.
+    const slab = Math.min(slabBytes, FIT_SLAB_BYTES + fixed);
+    const cw = lanes * perLane + fixed <= slab
+      ? lanes
+      : Math.max(4, Math.floor((slab - fixed) / perLane / 4) * 4);
+    let numSpecial = 0;
+    for (let l0 = 0; l0 < lanes; l0 += cw) {
+      const t0 = now();
+      const w = Math.min(cw, lanes - l0);
+      arena.beginCall();
+      const oD = arena.alloc(n * w * 4), oR = hasRef ? arena.alloc(w * 4) : 0;
+      const oSh = arena.alloc(n * 8), oPi = arena.alloc(n * p * 8), oG = arena.alloc(n * p * 8);
+      const oP = arena.alloc(p * w * 8), oSu = arena.alloc(w * 8), oE = arena.alloc(w * 8);
+      const oF = stdScale ? arena.alloc(p * 8) : 0, oStd = stdScale ? arena.alloc(p * w * 8) : 0;
+      const oSp = arena.alloc(w * 4), oS = arena.alloc(4 * (n + p) * 8);
+      const oRes = ownResidual ? arena.alloc(n * w * 4) : oD;
+      const f32 = arena.f32, f64 = arena.f64;
+      for (let k = 0; k < n; k++) {
+        const s = rowOffset[k]! + l0;
+        f32.set(data.subarray(s, s + w), (oD >> 2) + k * w);
+      }
+      for (let k = 0; k < n && ownResidual; k++) {
+        const s = residualOffset![k]! + l0;
+        f32.set(residual!.subarray(s, s + w), (oRes >> 2) + k * w);
+      }
+      if (hasRef) f32.set(data.subarray(refOffset + l0, refOffset + l0 + w), oR >> 2);
+      f64.set(shift.subarray(0, n), oSh >> 3);
+      f64.set(pinv.subarray(0, p * n), oPi >> 3);
+      f64.set(design.subarray(0, n * p), oG >> 3);
+      if (stdScale) f64.set(stdScale.subarray(0, p), oF >> 3);
+      const t1 = now();
+      const count = k.fit_series_f32(
+        n,
+        p,
+        w,
+        oD,
+        oR,
+        oSh,
+        scale,
+        oPi,
+        oG,
+        oP,
+        oSu,
+        oE,
+        residual ? oRes : 0,
+        oF,
+        oStd,
+        oSp,
+        oS,
+      );
+      const t2 = now();
+      copyBlock(f64, oP >> 3, w, p, w, params, l0, ldParams);
+      if (stdScale) copyBlock(f64, oStd >> 3, w, p, w, std!, l0, ldParams);
+      sums.set(f64.subarray(oSu >> 3, (oSu >> 3) + w), l0);
+      e2.set(f64.subarray(oE >> 3, (oE >> 3) + w), l0);
+      const i32 = arena.i32;
+      for (let i = 0; i < count; i++) special[numSpecial++] = l0 + i32[(oSp >> 2) + i]!;
+      if (residual) {
+        for (let k = 0; k < n; k++) {
+          const s = (oRes >> 2) + k * w;
+          residual.set(f32.subarray(s, s + w), residualOffset![k]! + l0);
+        }
+      }
+      record?.("fitSeriesFloat32", t1 - t0, t2 - t1, now() - t2);
+    }
+    return numSpecial;
+  }
+
+  return { groupedSquaredNorms, rampRowSums, maskedSquareSums, fitSeriesFloat32 };
 }

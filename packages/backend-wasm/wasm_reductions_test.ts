@@ -2,13 +2,14 @@
  * Property tests of the wasm reduction kernels against the TypeScript backend on random
  * problems (odd sizes, strides, masks, NaN/infinite/zero pixels), with the default slabs
  * and with tiny slabs that force every split path of the binding: to 1e-12 relative, and
- * bit-identical where both kernels add in the same order (squared norms).
+ * bit-identical where both kernels add in the same order (squared norms, series fit).
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { uniformRandom } from "@vinsar/core";
 import { createWasmSolver } from "./mod.ts";
 import { callRampRowSums, randomRampRows, sumScale } from "../backend-ts/ramp_row_sums_cases.ts";
+import { callFitSeries, randomFitSeries } from "../backend-ts/fit_series_cases.ts";
 
 const ts = createTsSolver();
 const wasmSolvers = [await createWasmSolver(), await createWasmSolver({ slabBytes: 6000 })];
@@ -104,4 +105,24 @@ Deno.test("wasm rampRowSums: row slabs whose mask rows wrap around or start mid-
   };
   const want = run(ts), got = run(w);
   close(got, want, want.map((x) => Math.abs(x) + 10), "sums, bad sums, counts");
+});
+
+Deno.test("wasm fitSeriesFloat32 is bit-identical to ts: params, sums, e2, std, residual, special", () => {
+  const rand = uniformRandom(43);
+  const bits = (a: ArrayLike<number> | null) =>
+    a ? Array.from(a, (v) => Object.is(v, -0) ? "-0" : String(v)).join() : "null";
+  for (let trial = 0; trial < 100; trial++) {
+    const c = randomFitSeries(rand);
+    const want = callFitSeries(ts.fitSeriesFloat32.bind(ts), c);
+    for (const w of wasmSolvers) {
+      const got = callFitSeries(w.fitSeriesFloat32.bind(w), c);
+      const what = `trial ${trial}: ${c.n} dates x ${c.p} params x ${c.lanes} px, ${c.residual}`;
+      strictEqual(bits(got.params), bits(want.params), `${what}: params`);
+      strictEqual(bits(got.sums), bits(want.sums), `${what}: sums`);
+      strictEqual(bits(got.e2), bits(want.e2), `${what}: e2`);
+      strictEqual(bits(got.std), bits(want.std), `${what}: std`);
+      strictEqual(got.special.join(), want.special.join(), `${what}: special`);
+      strictEqual(bits(got.residual), bits(want.residual), `${what}: residual`);
+    }
+  }
 });

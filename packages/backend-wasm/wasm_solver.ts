@@ -99,6 +99,29 @@ export interface KernelExports {
     maskRow0: number,
     scratch: number,
   ): void;
+  /**
+   * `ref`, `residual`, `stdScale` 0 = none (`residual` may be `data`); scratch
+   * `4 * (n + p)` doubles; returns the count of `special`.
+   */
+  fit_series_f32(
+    n: number,
+    p: number,
+    lanes: number,
+    data: number,
+    ref: number,
+    shift: number,
+    scale: number,
+    pinv: number,
+    design: number,
+    params: number,
+    sums: number,
+    e2: number,
+    residual: number,
+    stdScale: number,
+    std: number,
+    special: number,
+    scratch: number,
+  ): number;
   /** `mask` 0 = null; scratch `width` int32. */
   masked_square_sums(
     rows: number,

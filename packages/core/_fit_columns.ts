@@ -132,6 +132,29 @@ export function fitColumns(
   } else {
     solver.dgemm(false, false, p, width, n, 1, fit.pinv, n, data, ldData, 0, params, ldOut);
   }
+  solver.dgemm(false, false, n, width, p, -1, fit.design, p, params, ldOut, 1, data, ldData);
+  solver.groupedSquaredNorms(1, n, width, data, ldData, e2, width, false);
+  analyticStd(ctx, width, e2, std, ldOut, cov, ldCov);
+  if (ctx.keepDesign) {
+    solver.dgemm(false, false, n, width, p, 1, ctx.keepDesign, p, params, ldOut, 1, data, ldData);
+  }
+}
+
+/**
+ * The standard deviations of "residue" (from each pixel's residual sum of squares `e2`) and
+ * "covariance" (propagated from the time-series (co)variance `cov`); nothing for bootstrap.
+ */
+export function analyticStd(
+  ctx: ColumnContext,
+  width: number,
+  e2: Float64Array,
+  std: Float64Array,
+  ldOut: number,
+  cov: Float64Array | undefined,
+  ldCov: number,
+): void {
+  const { solver, fit } = ctx;
+  const n = fit.numDates, p = fit.numParams;
   if (ctx.uncertainty === "covariance") {
     const k = ctx.covKind === "variance" ? n : n * n;
     solver.dgemm(false, false, p, width, k, 1, ctx.covOperator!, k, cov!, ldCov, 0, std, ldOut);
@@ -139,17 +162,11 @@ export function fitColumns(
       const r = j * ldOut;
       for (let l = 0; l < width; l++) std[r + l] = Math.sqrt(std[r + l]!);
     }
-  }
-  solver.dgemm(false, false, n, width, p, -1, fit.design, p, params, ldOut, 1, data, ldData);
-  solver.groupedSquaredNorms(1, n, width, data, ldData, e2, width, false);
-  if (ctx.uncertainty === "residue") {
+  } else if (ctx.uncertainty === "residue") {
     const dof = n - p;
     for (let j = 0; j < p; j++) {
       const f = fit.normalDiag[j]! / dof, r = j * ldOut;
       for (let l = 0; l < width; l++) std[r + l] = Math.sqrt(f * e2[l]!);
     }
-  }
-  if (ctx.keepDesign) {
-    solver.dgemm(false, false, n, width, p, 1, ctx.keepDesign, p, params, ldOut, 1, data, ldData);
   }
 }

@@ -19,6 +19,8 @@ import { uniformRandom } from "./random.ts";
  * - `gemm`: `C (m x n) = A (m x k) * B (k x n)`, n being the pixels of a block.
  * - `rampRowSums`: a deramp fit's fused row sums ({@link Solver.rampRowSums}) over image rows
  *   `width` pixels wide, with `numSum` column functions and `numBad` bad-pixel moments.
+ * - `seriesFit`: the fused time-function fit ({@link Solver.fitSeriesFloat32}) of float32
+ *   series of `numDates` dates with `numParams` parameters, keeping the residual or not.
  */
 export type ProbeShape =
   | {
@@ -30,7 +32,8 @@ export type ProbeShape =
     system?: NetworkSystem;
   }
   | { kind: "gemm"; m: number; n: number; k: number }
-  | { kind: "rampRowSums"; width: number; numSum: number; numBad: number };
+  | { kind: "rampRowSums"; width: number; numSum: number; numBad: number }
+  | { kind: "seriesFit"; numDates: number; numParams: number; residual: boolean };
 
 /** A solver that knows how much memory it allocates beyond its callers' arrays. */
 export interface ScratchBounded {
@@ -216,9 +219,66 @@ function rampProbe(shape: Extract<ProbeShape, { kind: "rampRowSums" }>, seed: nu
   };
 }
 
+/** Values of one series-fit probe run: about a millisecond once warm. */
+const SERIES_PROBE_VALUES = 800_000;
+
+/**
+ * The fused fit over a block of float32 series: a linear trend plus noise, 1% of the pixels
+ * with a NaN date, as in a displacement time-series.
+ */
+function seriesFitProbe(shape: Extract<ProbeShape, { kind: "seriesFit" }>, seed: number): Probe {
+  const n = Math.max(2, shape.numDates), p = Math.max(1, Math.min(shape.numParams, n - 1));
+  const lanes = Math.max(64, Math.floor(SERIES_PROBE_VALUES / n / 4) * 4);
+  const rand = uniformRandom(seed);
+  const data = new Float32Array(n * lanes);
+  for (let k = 0; k < n; k++) {
+    for (let l = 0; l < lanes; l++) data[k * lanes + l] = 0.001 * k * (l % 7) + 0.01 * rand();
+  }
+  for (let l = 0; l < lanes; l += 100) data[Math.floor(rand() * n) * lanes + l] = NaN;
+  const pinv = Float64Array.from({ length: p * n }, () => (rand() - 0.5) / n);
+  const design = Float64Array.from({ length: n * p }, () => rand());
+  const rowOffset = Int32Array.from({ length: n }, (_, k) => k * lanes);
+  const fresh = new Float32Array(data.length);
+  const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
+  const sums = new Float64Array(lanes), e2 = new Float64Array(lanes);
+  const special = new Int32Array(lanes);
+  const stdScale = new Float64Array(p).fill(0.01);
+  return {
+    run: (s, warmUp = false) => {
+      const w = warmUp ? 64 : lanes;
+      // The residual overwrites the block: each run starts from the same data.
+      if (shape.residual) fresh.set(data);
+      s.fitSeriesFloat32({
+        n,
+        p,
+        lanes: w,
+        data: shape.residual ? fresh : data,
+        rowOffset,
+        refOffset: -1,
+        shift: new Float64Array(n),
+        scale: 1,
+        pinv,
+        design,
+        params,
+        ldParams: lanes,
+        sums,
+        e2,
+        stdScale,
+        std,
+        residual: shape.residual ? fresh : null,
+        residualOffset: shape.residual ? rowOffset : null,
+        special,
+      });
+    },
+    work: lanes,
+    unit: "pixels",
+  };
+}
+
 /** A runnable probe of `shape` (inputs drawn from a fixed seed). */
 export function makeProbe(shape: ProbeShape, seed = 1): Probe {
   if (shape.kind === "inversion") return inversionProbe(shape, seed);
+  if (shape.kind === "seriesFit") return seriesFitProbe(shape, seed);
   return shape.kind === "gemm" ? gemmProbe(shape, seed) : rampProbe(shape, seed);
 }
 
@@ -226,6 +286,9 @@ export function makeProbe(shape: ProbeShape, seed = 1): Probe {
 export function probeKey(shape: ProbeShape | readonly ProbeShape[]): string {
   const one = (s: ProbeShape): string => {
     if (s.kind === "rampRowSums") return `ramp:${s.width}w:${s.numSum}s:${s.numBad}b`;
+    if (s.kind === "seriesFit") {
+      return `seriesFit:${s.numDates}d:${s.numParams}p${s.residual ? ":res" : ""}`;
+    }
     if (s.kind === "gemm") {
       // Pixel counts in powers of two: a block of 1000 or 1024 columns behaves alike.
       return `gemm:${s.m}x${2 ** Math.round(Math.log2(Math.max(1, s.n)))}x${s.k}`;

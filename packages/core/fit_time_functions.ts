@@ -8,6 +8,10 @@
  * The block is processed in tiles of a few hundred pixels that stay in cache through all
  * the GEMMs, loaded (float32 to float64, referenced) and stored by the caller's
  * {@link BlockSource}, so no float64 copy of the whole block is ever made.
+ * A source that offers its float32 block ({@link BlockSource.float32}) is fit by the fused
+ * kernel `Solver.fitSeriesFloat32` instead (all but bootstrap and a residual that keeps some
+ * signal, `--rm-timefun`): one pass
+ * over the float32 data, no tiles loaded by the caller.
  * Pixels missing some dates (NaN) are grouped by their pattern of missing dates and each
  * group is fit with its own rows of G (MintPy stops with an error on such pixels).
  * @module
@@ -15,6 +19,8 @@
 import type { Solver } from "./solver.ts";
 import type { BootstrapMoments, BootstrapSetup } from "./bootstrap.ts";
 import {
+  analyticStd,
+  type ColumnContext,
   columnContext,
   fitColumns,
   type TimeFunctionFit,
@@ -80,8 +86,28 @@ export interface BlockFit {
   readonly counts: BlockFitCounts;
 }
 
+/**
+ * A block as float32 series (see `Solver.fitSeriesFloat32`): date k of lane l is
+ * `((data[rowOffset[k] + l] - data[refOffset + l]) - shift[k]) * scale` (no reference term
+ * when `refOffset < 0`).
+ */
+export interface Float32Series {
+  readonly data: Float32Array;
+  readonly rowOffset: Int32Array;
+  readonly refOffset: number;
+  readonly shift: Float64Array;
+  readonly scale: number;
+  /**
+   * Where the residual of date k of lane l goes in `data` (`residualOffset[k] + l`), or null
+   * when no residual is kept. Must agree with the source's `store`.
+   */
+  readonly residualOffset: Int32Array | null;
+}
+
 /** Where the pixels of a block come from and where their residual goes, a tile at a time. */
 export interface BlockSource {
+  /** The block as float32 series, for the fused fit; `load` then serves single pixels. */
+  readonly float32?: Float32Series;
   /**
    * Fill `dst` (`N x width`, row stride `width`) with the displacements (m) of lanes
    * `[l0, l0 + width)`, NaN where a date has no data.
@@ -145,13 +171,71 @@ export function fitTimeFunctionsStream(
   );
   const boot = opts.uncertainty === "bootstrap" ? opts.bootstrap! : undefined;
   if (boot) ctx.boot = { moments: boot.moments };
+  const partial = new PartialDatesCollector(n);
+  // The kept signal (`--rm-timefun`) only changes a stored residual.
+  if (source.float32 && !boot && (!ctx.keepDesign || !source.float32.residualOffset)) {
+    fitFused(ctx, source, source.float32, lanes, opts, { params, std, e2, fitted }, partial);
+  } else {
+    fitTiles(ctx, source, lanes, opts, { params, std, e2, fitted }, partial);
+  }
+  if (partial.size > 0) {
+    fitPartialDates(
+      solver,
+      fit,
+      partial.groups(),
+      lanes,
+      opts,
+      { params, std, e2, fitted },
+      counts,
+      source,
+    );
+  }
+  for (let l = 0; l < lanes; l++) {
+    if (fitted[l]) {
+      counts.fitted++;
+      continue;
+    }
+    for (let j = 0; j < p; j++) params[j * lanes + l] = std[j * lanes + l] = 0;
+    e2[l] = 0;
+  }
+  counts.skipped = lanes - counts.fitted - counts.unsolvable;
+  return { params, std, e2, fitted, counts };
+}
+
+/** A block's result arrays (`P x lanes` and `lanes`). */
+interface BlockArrays {
+  readonly params: Float64Array;
+  readonly std: Float64Array;
+  readonly e2: Float64Array;
+  readonly fitted: Uint8Array;
+}
+
+/**
+ * MintPy's mask: a pixel is fit when its nan-mean over the dates is a number other than
+ * exactly zero (`sum` over its `nanCount` NaN-free dates of `n`), or when it is the
+ * reference pixel.
+ */
+function isFit(sum: number, nanCount: number, n: number, lane: number, refLane: number) {
+  return (nanCount < n && sum !== 0) || lane === refLane;
+}
+
+/** The general fit: tiles loaded by the source, fit by GEMMs (every option). */
+function fitTiles(
+  ctx: ColumnContext,
+  source: BlockSource,
+  lanes: number,
+  opts: BlockFitOptions,
+  out: BlockArrays,
+  partial: PartialDatesCollector,
+): void {
+  const n = ctx.fit.numDates, p = ctx.fit.numParams;
+  const { params, std, e2, fitted } = out;
   const tileWidth = timeFunctionTileWidth(n, lanes);
   const tile = new Float64Array(n * tileWidth);
-  const scratch = new Float64Array(boot ? p * boot.moments.rank * tileWidth : 0);
+  const rank = ctx.boot?.moments?.rank ?? 0;
+  const scratch = new Float64Array(p * rank * tileWidth);
   const nanCount = new Int32Array(tileWidth);
   const sum = new Float64Array(tileWidth);
-  const partial = new PartialDatesCollector(n);
-
   for (let l0 = 0; l0 < lanes; l0 += tileWidth) {
     const w = Math.min(tileWidth, lanes - l0);
     const t = tile.subarray(0, n * w);
@@ -180,7 +264,7 @@ export function fitTimeFunctionsStream(
     }
     for (let q = 0; q < w; q++) {
       const l = l0 + q;
-      if ((nanCount[q]! < n && sum[q] !== 0) || l === opts.refLane) {
+      if (isFit(sum[q]!, nanCount[q]!, n, l, opts.refLane)) {
         fitted[l] = 1;
         if (nanCount[q]! > 0) partial.add(l, t, w, q);
       }
@@ -205,29 +289,80 @@ export function fitTimeFunctionsStream(
     }
     source.store?.(l0, w, t);
   }
+}
 
-  if (partial.size > 0) {
-    fitPartialDates(
-      solver,
-      fit,
-      partial.groups(),
-      lanes,
-      opts,
-      { params, std, e2, fitted },
-      counts,
-      source,
-    );
-  }
-  for (let l = 0; l < lanes; l++) {
-    if (fitted[l]) {
-      counts.fitted++;
-      continue;
+/**
+ * The fused fit of a float32 source: one kernel call for the whole block, then the pixels
+ * the kernel lists as special (sum NaN or zero). Such a pixel with a NaN sum is loaded on
+ * its own to count its NaN dates; skipped pixels get a NaN residual.
+ */
+function fitFused(
+  ctx: ColumnContext,
+  source: BlockSource,
+  f: Float32Series,
+  lanes: number,
+  opts: BlockFitOptions,
+  out: BlockArrays,
+  partial: PartialDatesCollector,
+): void {
+  const { fit, solver } = ctx;
+  const n = fit.numDates, p = fit.numParams;
+  const { params, std, e2, fitted } = out;
+  const sums = new Float64Array(lanes);
+  const special = new Int32Array(lanes);
+  const res = f.residualOffset;
+  const residue = ctx.uncertainty === "residue";
+  const numSpecial = solver.fitSeriesFloat32({
+    n,
+    p,
+    lanes,
+    data: f.data,
+    rowOffset: f.rowOffset,
+    refOffset: f.refOffset,
+    shift: f.shift,
+    scale: f.scale,
+    pinv: fit.pinv,
+    design: fit.design,
+    params,
+    ldParams: lanes,
+    sums,
+    e2,
+    stdScale: residue ? fit.normalDiag.map((v) => v / (n - p)) : null,
+    std: residue ? std : null,
+    residual: res ? f.data : null,
+    residualOffset: res,
+    special,
+  });
+  fitted.fill(1);
+  const col = new Float64Array(n);
+  const { data, rowOffset, refOffset, shift, scale } = f;
+  for (let i = 0; i < numSpecial; i++) {
+    const l = special[i]!;
+    let sum = sums[l]!, nanCount = 0;
+    if (sum !== sum) {
+      // Its values as the kernel formed them, straight from the float32 data (most such
+      // pixels have no data at all and need nothing more).
+      const ref = refOffset >= 0 ? data[refOffset + l]! : 0;
+      sum = 0;
+      for (let k = 0; k < n; k++) {
+        const v = ((data[rowOffset[k]! + l]! - ref) - shift[k]!) * scale;
+        if (v === v) sum += v;
+        else nanCount++;
+      }
     }
-    for (let j = 0; j < p; j++) params[j * lanes + l] = std[j * lanes + l] = 0;
-    e2[l] = 0;
+    const fitHere = isFit(sum, nanCount, n, l, opts.refLane);
+    if (fitHere && nanCount > 0) {
+      source.load(l, 1, col);
+      partial.add(l, col, 1, 0);
+    }
+    if (!fitHere) fitted[l] = 0;
+    // The kernel left the data of pixels with a NaN sum in place (read just above): their
+    // residual is NaN, until the fit of a pixel missing dates stores its own.
+    if (res && (!fitHere || sums[l] !== sums[l])) {
+      for (let k = 0; k < n; k++) data[res[k]! + l] = NaN;
+    }
   }
-  counts.skipped = lanes - counts.fitted - counts.unsolvable;
-  return { params, std, e2, fitted, counts };
+  if (!residue) analyticStd(ctx, lanes, e2, std, lanes, opts.covariance?.values, lanes);
 }
 
 /**

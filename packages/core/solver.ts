@@ -58,6 +58,51 @@ export interface NetworkScatter {
   readonly pos2: Int32Array;
 }
 
+/**
+ * One call of {@link Solver.fitSeriesFloat32}. For pixel `l < lanes` and date `k < n`, with
+ * `ref = data[refOffset + l]` (0 when `refOffset < 0`), every step in float64 and every sum
+ * taken in date order:
+ * - `d_k = ((data[rowOffset[k] + l] - ref) - shift[k]) * scale`;
+ * - `sums[l] = d_0 + d_1 + ...` (NaN when some `d_k` is NaN);
+ * - `params[j * ldParams + l] = pinv[j * n] d_0 + pinv[j * n + 1] d_1 + ...` (`j < p`);
+ * - `r_k = d_k - design[k * p] m_0 - design[k * p + 1] m_1 - ...`,
+ *   `e2[l] = r_0^2 + r_1^2 + ...`;
+ * - with `stdScale`, `std[j * ldParams + l] = sqrt(stdScale[j] * e2[l])`;
+ * - with `residual`, `residual[residualOffset[k] + l] = r_k` (as float32) for the pixels
+ *   whose sum is not NaN; the others are left as they are, so their data can still be read
+ *   when `residual` is `data` itself (a pixel's residual is written after all its values
+ *   were read);
+ * - the pixels whose sum is NaN or 0 (those the caller must look at: missing dates, or
+ *   skipped by MintPy's mask) are listed in ascending order at the start of `special`.
+ * A pixel with a NaN date gets NaN everywhere.
+ */
+export interface SeriesFit {
+  readonly n: number;
+  readonly p: number;
+  readonly lanes: number;
+  readonly data: Float32Array;
+  readonly rowOffset: Int32Array;
+  readonly refOffset: number;
+  readonly shift: Float64Array;
+  readonly scale: number;
+  /** G+, `p x n` row-major. */
+  readonly pinv: Float64Array;
+  /** G, `n x p` row-major. */
+  readonly design: Float64Array;
+  readonly params: Float64Array;
+  readonly ldParams: number;
+  readonly sums: Float64Array;
+  readonly e2: Float64Array;
+  /** `p` factors of the residue standard deviations, or null (no `std` written). */
+  readonly stdScale: Float64Array | null;
+  /** `p x ldParams` output with `stdScale`. */
+  readonly std: Float64Array | null;
+  readonly residual: Float32Array | null;
+  readonly residualOffset: Int32Array | null;
+  /** Output, capacity `lanes`. */
+  readonly special: Int32Array;
+}
+
 /** A compute backend: a named set of batched kernels. */
 export interface Solver {
   /** Backend name as used by `--backend` ("ts", "wasm"). */
@@ -164,6 +209,15 @@ export interface Solver {
     ldOut: number,
     sqrt: boolean,
   ): void;
+
+  /**
+   * The least-squares fit of one design to float32 series, fused: referencing, the
+   * parameters, the residual, its sum of squares and the residue standard deviations in one
+   * pass over the data (the default `timeseries2velocity` fit, straight from the block as it
+   * arrives from the file). See {@link SeriesFit} for what is computed.
+   * @returns the number of pixels listed in `fit.special`.
+   */
+  fitSeriesFloat32(fit: SeriesFit): number;
 
   /**
    * The per-row sums of a deramp fit (MintPy's `deramp`) over float32 image rows. Pixel `c`

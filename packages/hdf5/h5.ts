@@ -209,18 +209,34 @@ export class H5Reader {
     return this.datasets().includes(name);
   }
 
+  /** Opened datasets and their info: the file is read-only, so both stay valid. */
+  #datasetCache = new Map<string, any>();
+  #infoCache = new Map<string, DatasetInfo>();
+
   #dataset(name: string): any {
+    const hit = this.#datasetCache.get(name);
+    if (hit) return hit;
     const ds = guarded(`${this.path}: dataset ${name}`, () => this.#file.get(name));
     if (!ds || ds.type !== "Dataset") {
       throw new H5Error(`${this.path}: no dataset "${name}"`);
     }
+    this.#datasetCache.set(name, ds);
     return ds;
   }
 
   /** Shape, dtype, chunking and filters of dataset `name`. */
   info(name: string): DatasetInfo {
+    const hit = this.#infoCache.get(name);
+    if (hit) {
+      return {
+        ...hit,
+        shape: [...hit.shape],
+        chunks: hit.chunks && [...hit.chunks],
+        filters: [...hit.filters],
+      };
+    }
     const ds = this.#dataset(name);
-    return guarded(`${this.path}: dataset ${name}`, () => {
+    const info: DatasetInfo = guarded(`${this.path}: dataset ${name}`, () => {
       const md = ds.metadata;
       const isBool = md.enum_type && md.size === 1 &&
         Object.keys(md.enum_type.members ?? {}).sort().join() === "FALSE,TRUE";
@@ -232,6 +248,8 @@ export class H5Reader {
         filters: (ds.filters ?? []).map((f: any) => String(f.name)),
       };
     });
+    this.#infoCache.set(name, info);
+    return this.info(name);
   }
 
   /**
@@ -372,6 +390,8 @@ export class H5Writer {
   #file: any;
   /** Bool datasets: name -> placeholder member, turned into h5py's enum on commit. */
   #bools = new Map<string, string>();
+  /** Datasets made by {@link H5Writer.create}, kept open for the block writes. */
+  #datasets = new Map<string, any>();
 
   private constructor(path: string, tmpPath: string, file: any) {
     this.path = path;
@@ -395,8 +415,10 @@ export class H5Writer {
   /** Set root attributes (values stored as strings, like MintPy). */
   setAttrs(attrs: Attrs): void {
     guarded(`${this.path}: writing attributes`, () => {
+      // h5wasm builds every attribute's object on each `attrs` access: list them once.
+      const existing = new Set(Object.keys(this.#file.attrs));
       for (const [k, v] of Object.entries(attrs)) {
-        if (k in this.#file.attrs) this.#file.delete_attribute(k);
+        if (existing.has(k)) this.#file.delete_attribute(k);
         this.#file.create_attribute(k, String(v));
       }
     });
@@ -406,8 +428,9 @@ export class H5Writer {
   setDatasetAttrs(name: string, attrs: Attrs): void {
     guarded(`${this.path}: writing attributes of ${name}`, () => {
       const ds = this.#file.get(name);
+      const existing = new Set(Object.keys(ds.attrs));
       for (const [k, v] of Object.entries(attrs)) {
-        if (k in ds.attrs) ds.delete_attribute(k);
+        if (existing.has(k)) ds.delete_attribute(k);
         ds.create_attribute(k, String(v));
       }
     });
@@ -434,13 +457,15 @@ export class H5Writer {
         ...(opts.compression === "lzf" ? { compression: 32000, compression_opts: [] } : {}),
       });
       this.#file.get(name).resize(shape);
+      // Reopened after the resize, so its cached metadata has the full shape.
+      this.#datasets.set(name, this.#file.get(name));
     });
   }
 
   /** Write `data` (C order) into the hyperslab `ranges` of dataset `name`. */
   write(name: string, ranges: Array<[number, number]>, data: NumericArray): void {
     guarded(`${this.path}: writing ${name}`, () => {
-      const ds = this.#file.get(name);
+      const ds = this.#datasets.get(name) ?? this.#file.get(name);
       const shape: number[] = ds.metadata.shape.map(Number);
       const full = shape.map((n, i) => ranges[i] ?? [0, n]);
       const member = this.#bools.get(name);

@@ -11,6 +11,7 @@ import {
   type BlockSource,
   type BootstrapMoments,
   fitTimeFunctionsStream,
+  type Float32Series,
   type Solver,
   TimeFunctionBasis,
   type TimeFunctionFit,
@@ -71,6 +72,7 @@ export interface FitEngine {
  * float32 to float64, referenced to the reference date (same pixel) and point (same date),
  * NaN kept. With `residual`, each tile's residual is written back into the read buffer,
  * date k at row k: a tile's own lanes are not needed once loaded, so one buffer holds both.
+ * The block is also offered as float32 series, for the fused fit.
  */
 export function blockSource(
   raw: Float32Array,
@@ -82,7 +84,16 @@ export function blockSource(
   const idx = spec.dateIndex, n = idx.length, scale = spec.unitScale, i0 = spec.firstDate;
   const refRow = spec.refDateIndex >= 0 ? (spec.refDateIndex - i0) * lanes : -1;
   const refSeries = spec.refSeries;
+  const float32: Float32Series = {
+    data: raw,
+    rowOffset: Int32Array.from(idx, (fi) => (fi - i0) * lanes + laneStart),
+    refOffset: refRow >= 0 ? refRow + laneStart : -1,
+    shift: Float64Array.from(idx, (fi) => refSeries ? refSeries[fi]! : 0),
+    scale,
+    residualOffset: residual ? Int32Array.from(idx, (_, k) => k * lanes + laneStart) : null,
+  };
   return {
+    float32,
     sumsOnLoad: true,
     // Each date's row is converted and summed in one pass (the fit needs the sums to find
     // the pixels to skip).

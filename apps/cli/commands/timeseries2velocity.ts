@@ -185,12 +185,18 @@ const spec: CommandSpec = {
 };
 
 /**
- * The GEMMs of a fit, for the backend calibration of `--backend auto`: per tile of pixels,
- * the parameters `m (P x w) = pinv (P x N) * d (N x w)` and the residual
- * `d -= G (N x P) * m (P x w)`, `w` being the tile width over blocks of at most `pixels`.
+ * What a fit runs, for the backend calibration of `--backend auto`: the fused series fit
+ * (residue and covariance uncertainties, unless `--rm-timefun` keeps some signal in a saved
+ * residual); else, per tile of pixels, the GEMMs of the parameters
+ * `m (P x w) = pinv (P x N) * d (N x w)` and of the residual `d -= G (N x P) * m (P x w)`,
+ * `w` being the tile width over blocks of at most `pixels`.
  */
 export function fitProbe(s: Settings, pixels: number): ProbeShape[] {
   const N = s.dates.length, P = new TimeFunctionBasis(s.model).numParams;
+  const residual = s.resFile !== null;
+  if (s.uncertainty !== "bootstrap" && (!residual || s.rmFamilies.includes("all"))) {
+    return [{ kind: "seriesFit", numDates: N, numParams: P, residual }];
+  }
   const w = timeFunctionTileWidth(N, Math.max(1, pixels));
   return [{ kind: "gemm", m: P, n: w, k: N }, { kind: "gemm", m: N, n: w, k: P }];
 }

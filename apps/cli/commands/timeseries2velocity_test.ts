@@ -279,20 +279,45 @@ Deno.test("synthetic linear motion: exact velocities, NaN dates fit on the rest,
       for (let px = 0; px < 20; px++) {
         if (px <= 1 || px === 3) {
           strictEqual(vel[px], 0, `pixel ${px} is not fit`);
-          ok(Number.isNaN(resid[px]!), `pixel ${px}: NaN residual`);
+          for (let i = 0; i < DATES.length; i++) {
+            ok(Number.isNaN(resid[i * 20 + px]!), `pixel ${px}: NaN residual on date ${i}`);
+          }
           continue;
         }
         ok(Math.abs(vel[px]! - (0.01 + 0.001 * px)) < 1e-6, `pixel ${px}: ${vel[px]}`);
         ok(Math.abs(icpt[px]! + 0.002) < 1e-7, `pixel ${px}: intercept ${icpt[px]}`);
+        for (let i = 0; i < DATES.length; i++) {
+          const r = resid[i * 20 + px]!;
+          if (px === 2 && (i === 1 || i === 4)) {
+            ok(Number.isNaN(r), `missing date ${i} stays NaN in the residual`);
+          } else ok(Math.abs(r) < 1e-7, `pixel ${px} date ${i}: residual ${r}`);
+        }
       }
-      ok(Number.isNaN(resid[1 * 20 + 2]!), "missing date stays NaN in the residual");
-      ok(Math.abs(resid[2 * 20 + 2]!) < 1e-7);
       strictEqual(v.attrs()["mintpy.timeFunc.uncertaintyQuantification"], "residue");
       deepStrictEqual(res.readStrings("date"), DATES);
       ok(!("REF_DATE" in res.attrs()));
     } finally {
       v.close();
       res.close();
+    }
+    // An excluded date: the residual's date k is no longer the file's date k.
+    const ex = await t2v(["timeseries.h5", "--save-res", "--ex", DATES[1]!, "-o", "v_ex.h5"], dir);
+    strictEqual(ex.code, 0, ex.stderr);
+    const resEx = await H5Reader.open(`${dir}/timeseriesResidual.h5`);
+    try {
+      const kept = DATES.filter((_, i) => i !== 1);
+      deepStrictEqual(resEx.readStrings("date"), kept);
+      const resid = resEx.read("timeseries");
+      for (let k = 0; k < kept.length; k++) {
+        for (const px of [0, 1, 3]) ok(Number.isNaN(resid[k * 20 + px]!), `--ex: pixel ${px}`);
+        // Pixel 2 now misses one of the dates fit (the file's date 4, the residual's 3).
+        const r = resid[k * 20 + 2]!;
+        if (k === 3) ok(Number.isNaN(r), "--ex: missing date stays NaN");
+        else ok(Math.abs(r) < 1e-7, `--ex: pixel 2 date ${k}: residual ${r}`);
+        ok(Math.abs(resid[k * 20 + 7]!) < 1e-7, `--ex: pixel 7 date ${k}`);
+      }
+    } finally {
+      resEx.close();
     }
   } finally {
     Deno.removeSync(dir, { recursive: true });
