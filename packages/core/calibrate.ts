@@ -219,8 +219,8 @@ function rampProbe(shape: Extract<ProbeShape, { kind: "rampRowSums" }>, seed: nu
   };
 }
 
-/** Values of one series-fit probe run: about a millisecond once warm. */
-const SERIES_PROBE_VALUES = 800_000;
+/** Values of one series-fit probe run: a fraction of a millisecond once warm. */
+const SERIES_PROBE_VALUES = 200_000;
 
 /**
  * The fused fit over a block of float32 series: a linear trend plus noise, 1% of the pixels

@@ -27,6 +27,7 @@ import {
   type UncertaintyMethod,
 } from "./_fit_columns.ts";
 import { fitPartialDates, PartialDatesCollector } from "./_fit_partial_dates.ts";
+import { Workspace } from "./workspace.ts";
 
 export { planTimeFunctionFit } from "./_fit_columns.ts";
 export type { TimeFunctionFit, UncertaintyMethod } from "./_fit_columns.ts";
@@ -141,6 +142,8 @@ export function timeFunctionTileWidth(numDates: number, lanes: number): number {
  * Fit the time functions of `fit` to a block of `lanes` pixels streamed from `source`.
  * A pixel is skipped (0 everywhere, NaN residual) when its mean over the dates with data is
  * NaN or exactly 0, as MintPy does, except the reference pixel.
+ * @param work where the result and scratch arrays live: pass the same one for every block
+ *   of a loop (the result is then valid until the next call), or none for fresh arrays.
  */
 export function fitTimeFunctionsStream(
   solver: Solver,
@@ -148,12 +151,13 @@ export function fitTimeFunctionsStream(
   source: BlockSource,
   lanes: number,
   opts: BlockFitOptions,
+  work: Workspace = new Workspace(),
 ): BlockFit {
   const n = fit.numDates, p = fit.numParams;
-  const params = new Float64Array(p * lanes);
-  const std = new Float64Array(p * lanes);
-  const e2 = new Float64Array(lanes);
-  const fitted = new Uint8Array(lanes);
+  const params = work.f64("params", p * lanes);
+  const std = work.f64("std", p * lanes);
+  const e2 = work.f64("e2", lanes);
+  const fitted = work.u8("fitted", lanes);
   const counts: BlockFitCounts = {
     fitted: 0,
     skipped: 0,
@@ -174,7 +178,8 @@ export function fitTimeFunctionsStream(
   const partial = new PartialDatesCollector(n);
   // The kept signal (`--rm-timefun`) only changes a stored residual.
   if (source.float32 && !boot && (!ctx.keepDesign || !source.float32.residualOffset)) {
-    fitFused(ctx, source, source.float32, lanes, opts, { params, std, e2, fitted }, partial);
+    const out = { params, std, e2, fitted };
+    fitFused(ctx, source, source.float32, lanes, opts, out, partial, work);
   } else {
     fitTiles(ctx, source, lanes, opts, { params, std, e2, fitted }, partial);
   }
@@ -304,12 +309,13 @@ function fitFused(
   opts: BlockFitOptions,
   out: BlockArrays,
   partial: PartialDatesCollector,
+  work: Workspace,
 ): void {
   const { fit, solver } = ctx;
   const n = fit.numDates, p = fit.numParams;
   const { params, std, e2, fitted } = out;
-  const sums = new Float64Array(lanes);
-  const special = new Int32Array(lanes);
+  const sums = work.f64("sums", lanes);
+  const special = work.i32("special", lanes);
   const res = f.residualOffset;
   const residue = ctx.uncertainty === "residue";
   const numSpecial = solver.fitSeriesFloat32({

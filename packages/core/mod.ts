@@ -31,3 +31,4 @@ export * from "./py_format.ts";
 export * from "./time_function_config.ts";
 export * as simulate from "./simulate/mod.ts";
 export * from "./random.ts";
+export * from "./workspace.ts";

@@ -5,6 +5,7 @@
  */
 import type { TimeFunctionModel } from "./time_functions.ts";
 import { pyFloat } from "./py_format.ts";
+import { Workspace } from "./workspace.ts";
 
 /** One output dataset of the fit. */
 export interface TimeFunctionDataset {
@@ -51,6 +52,8 @@ export function timeFunctionDatasets(model: TimeFunctionModel): TimeFunctionData
  * @param params `P x lanes` parameters.
  * @param std `P x lanes` standard deviations.
  * @param fitted `lanes` 1 where the pixel was fit.
+ * @param work where the arrays live (the same one for every block of a loop: each result is
+ *   then valid until the next call), or none for fresh arrays.
  */
 export function timeFunctionOutputs(
   model: TimeFunctionModel,
@@ -58,20 +61,22 @@ export function timeFunctionOutputs(
   std: Float64Array,
   fitted: Uint8Array,
   lanes: number,
+  work: Workspace = new Workspace(),
 ): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
+  const f32 = (name: string) => work.f32(name, lanes);
   const row = (a: Float64Array, j: number) => a.subarray(j * lanes, (j + 1) * lanes);
   let c = 0;
   const plain = (name: string) => {
-    out.set(name, toFloat32(row(params, c)));
-    out.set(`${name}Std`, toFloat32(row(std, c)));
+    out.set(name, toFloat32(row(params, c), f32(name)));
+    out.set(`${name}Std`, toFloat32(row(std, c), f32(`${name}Std`)));
     c++;
   };
   for (let i = 0; i <= model.polynomial; i++) plain(polyName(i)[0]);
   for (const period of model.periodic) {
     const prefix = periodPrefix(period);
     const cos = row(params, c), sin = row(params, c + 1);
-    const amp = new Float32Array(lanes), pha = new Float32Array(lanes);
+    const amp = f32(`${prefix}Amplitude`), pha = f32(`${prefix}Phase`);
     for (let l = 0; l < lanes; l++) {
       amp[l] = Math.hypot(cos[l]!, sin[l]!);
       if (fitted[l]) pha[l] = Math.atan2(cos[l]!, sin[l]!);
@@ -82,16 +87,19 @@ export function timeFunctionOutputs(
   }
   for (const d of model.stepDate) plain(`step${d}`);
   if (model.polyline.length > 0) {
-    const vel = Float64Array.from(row(params, 1));
-    const varSum = row(std, 1).map((s) => s * s);
+    const vel = work.f64("polyline velocity", lanes), varSum = work.f64("polyline var", lanes);
+    vel.set(row(params, 1));
+    const s1 = row(std, 1);
+    for (let l = 0; l < lanes; l++) varSum[l] = s1[l]! * s1[l]!;
     for (const d of model.polyline) {
       const m = row(params, c), s = row(std, c);
       for (let l = 0; l < lanes; l++) {
         vel[l] += m[l]!;
         varSum[l] += s[l]! * s[l]!;
       }
-      out.set(`velocityPost${d}`, toFloat32(vel));
-      out.set(`velocityPost${d}Std`, sqrtFloat32(varSum));
+      const name = `velocityPost${d}`;
+      out.set(name, toFloat32(vel, f32(name)));
+      out.set(`${name}Std`, sqrtFloat32(varSum, f32(`${name}Std`)));
       c++;
     }
   }
@@ -101,21 +109,25 @@ export function timeFunctionOutputs(
 }
 
 /**
- * Element-wise square root as float32 (a plain loop: `Float32Array.from(a, Math.sqrt)` goes
- * through the generic iterator and a callback per element, ~10x slower).
+ * Element-wise square root as float32, into `out` (a plain loop: `Float32Array.from(a,
+ * Math.sqrt)` goes through the generic iterator and a callback per element, ~10x slower).
  */
-export function sqrtFloat32(a: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(a.length);
+export function sqrtFloat32(
+  a: ArrayLike<number>,
+  out: Float32Array = new Float32Array(a.length),
+): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = Math.sqrt(a[i]!);
   return out;
 }
 
 /**
- * Float64 to float32 with a plain loop: the `Float32Array` constructor converts another
- * typed array element by element in the runtime, several times slower in V8.
+ * Float64 to float32 into `out`, with a plain loop: the `Float32Array` constructor converts
+ * another typed array element by element in the runtime, about 4x slower in V8.
  */
-export function toFloat32(a: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(a.length);
+export function toFloat32(
+  a: ArrayLike<number>,
+  out: Float32Array = new Float32Array(a.length),
+): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i]!;
   return out;
 }

@@ -18,6 +18,7 @@ import {
   type TimeFunctionModel,
   type TimeSeriesCovariance,
   type UncertaintyMethod,
+  Workspace,
 } from "@vinsar/core";
 
 /** How the dates fit are taken out of a float32 block read from the file. */
@@ -63,6 +64,7 @@ export interface BlockJob {
 /** Fits blocks. */
 export interface FitEngine {
   readonly name: string;
+  /** A block's fit; its arrays may be reused by the next call, so use them before it. */
   fitBlock(job: BlockJob): Promise<BlockFit>;
   close(): void;
 }
@@ -144,6 +146,8 @@ export class BlockFitter {
   readonly #solver: Solver;
   readonly #spec: FitSpec;
   readonly #bootstrap;
+  /** The result of a run lives here until the next run. */
+  readonly #work = new Workspace();
 
   constructor(solver: Solver, spec: FitSpec) {
     this.#solver = solver;
@@ -162,7 +166,7 @@ export class BlockFitter {
       : undefined;
   }
 
-  /** Fit lanes `[laneStart, laneStart + count)` of a block. */
+  /** Fit lanes `[laneStart, laneStart + count)` of a block (valid until the next run). */
   run(job: BlockJob, laneStart = 0, count = job.lanes): BlockFit {
     const ref = job.refLane - laneStart;
     return fitTimeFunctionsStream(
@@ -177,6 +181,7 @@ export class BlockFitter {
         refLane: ref >= 0 && ref < count ? ref : -1,
         residualColumns: this.#spec.residualColumns,
       },
+      this.#work,
     );
   }
 }

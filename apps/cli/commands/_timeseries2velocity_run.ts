@@ -24,6 +24,7 @@ import {
   type TimeFunctionFamily,
   timeFunctionOutputs,
   type TimeSeriesCovariance,
+  Workspace,
 } from "@vinsar/core";
 import {
   CovarianceFile,
@@ -170,7 +171,7 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
   try {
     await withOutputs(async (out) => {
       const vel = await out.h5(s.outfile);
-      layoutVelocityFile(vel, s.velocityAttrs, datasets, L, W);
+      layoutVelocityFile(vel, s.velocityAttrs, datasets, L, W, chunker.rowsPerBlock);
       const res = s.resFile ? await out.h5(s.resFile) : null;
       if (res) {
         layoutResidualFile(
@@ -190,6 +191,8 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
         () => new Float32Array(new SharedArrayBuffer(4 * nRead * maxLanes)),
       );
       const time = { read: 0, compute: 0, write: 0 };
+      // The output rows of a block, reused by the next (written before it is fit).
+      const outWork = new Workspace();
       let pending:
         | { row0: number; row1: number; raw: Float32Array; fit: Promise<BlockFit> }
         | null = null;
@@ -201,8 +204,10 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
         for (const k of Object.keys(totals) as Array<keyof BlockFitCounts>) {
           totals[k] += r.counts[k];
         }
-        const values = timeFunctionOutputs(s.model, r.params, r.std, r.fitted, lanes);
-        if (s.uncertainty === "residue") values.set("residue", sqrtFloat32(r.e2));
+        const values = timeFunctionOutputs(s.model, r.params, r.std, r.fitted, lanes, outWork);
+        if (s.uncertainty === "residue") {
+          values.set("residue", sqrtFloat32(r.e2, outWork.f32("residue", lanes)));
+        }
         time.compute += performance.now() - t;
         t = performance.now();
         writeVelocityBlock(vel, b.row0, b.row1, values);
