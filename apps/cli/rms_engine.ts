@@ -5,11 +5,10 @@
  * @module
  */
 import {
-  accumulateSquares,
   type RampFit,
   RampNormalEquations,
   type RampType,
-  removeRamp,
+  removeRampSquares,
   type Solver,
 } from "@vinsar/core";
 import { request, startWorkers } from "./worker_rpc.ts";
@@ -62,9 +61,8 @@ export class ImageDeramper {
     eq.add(this.#solver, data, 0, L, mask);
     this.#maskMoments ??= eq.maskMoments();
     const fit = eq.solve(this.#spec.ref);
-    removeRamp(fit, data, 0, L, data);
     const sumSq = new Float64Array(numDates), count = new Float64Array(numDates);
-    accumulateSquares(data, numDates, L * W, mask, sumSq, count, this.#solver);
+    removeRampSquares(this.#solver, fit, data, 0, L, mask, sumSq, count);
     return { fit, sumSq, count };
   }
 }

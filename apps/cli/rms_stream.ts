@@ -24,7 +24,7 @@ import {
   RampNormalEquations,
   RampStatus,
   type RampType,
-  removeRamp,
+  removeRampSquares,
   rmsFromSums,
   type Solver,
 } from "@vinsar/core";
@@ -162,12 +162,10 @@ export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamR
     const rows = b.row1 - b.row0;
     const data = b === last ? buf.subarray(0, K * rows * W) : load(b);
     lap("read");
-    removeRamp(fit, data, b.row0, rows, data);
+    removeRampSquares(o.solver, fit, data, b.row0, rows, maskRows(b), sumSq, count);
     lap("apply");
     writeStackRows(o.writer!, outDataset, [0, K], [b.row0, b.row1], W, data);
     lap("write");
-    accumulateSquares(data, K, rows * W, maskRows(b), sumSq, count, o.solver);
-    lap("rms");
     pass2.advance(rows * W);
   }
   log.debug(

@@ -11,6 +11,7 @@ import { groupedSquaredNorms } from "./squared_norms.ts";
 import { rampRowSums } from "./ramp_row_sums.ts";
 import { maskedSquareSums } from "./masked_square_sums.ts";
 import { fitSeriesFloat32 } from "./fit_series.ts";
+import { removeRampRows } from "./remove_ramp_rows.ts";
 
 export {
   assembleNormalEquations,
@@ -19,6 +20,7 @@ export {
   groupedSquaredNorms,
   maskedSquareSums,
   rampRowSums,
+  removeRampRows,
   sparseCholeskySolve,
   temporalCoherence,
 };
@@ -35,6 +37,7 @@ export function createTsSolver(): Solver {
     rampRowSums,
     maskedSquareSums,
     fitSeriesFloat32,
+    removeRampRows,
   };
 }
 

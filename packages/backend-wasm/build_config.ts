@@ -15,6 +15,7 @@ export const SOURCES: readonly string[] = [
   "ramp_row_sums.c",
   "masked_square_sums.c",
   "fit_series.c",
+  "remove_ramp_rows.c",
 ];
 
 /** Headers in `src/` (part of the hash, not of the command line). */

@@ -1,6 +1,6 @@
 /**
  * The bindings of the wasm reduction kernels (per-pixel squared norms, deramp row sums,
- * masked sums of squares, the fused series fit): copy the inputs into the module's memory,
+ * masked sums of squares, the fused series fit, the fused ramp removal): copy the inputs into the module's memory,
  * run the C kernel, copy the (small) outputs back. Calls are cut into slabs of about
  * `slabBytes` of data: columns (pixels) for the squared norms and the series fit, rows for
  * the row sums, rows and, for rows longer than a slab, pieces of rows for the sums of
@@ -20,7 +20,11 @@ export type RecordKernel = (name: string, copyIn: number, kernel: number, copyOu
 /** The bound reduction kernels of {@link Solver}. */
 export type ReductionKernels = Pick<
   Solver,
-  "groupedSquaredNorms" | "rampRowSums" | "maskedSquareSums" | "fitSeriesFloat32"
+  | "groupedSquaredNorms"
+  | "rampRowSums"
+  | "maskedSquareSums"
+  | "fitSeriesFloat32"
+  | "removeRampRows"
 >;
 
 /** Bind the reduction kernels of `k` to their {@link Solver} signatures. */
@@ -258,5 +262,62 @@ export function bindReductions(
     return numSpecial;
   }
 
-  return { groupedSquaredNorms, rampRowSums, maskedSquareSums, fitSeriesFloat32 };
+  function removeRampRows(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    coeffs: Float64Array,
+    u: Float64Array,
+    mask: Uint8Array | null,
+    maskRows: number,
+    maskRow0: number,
+    sumSq: Float64Array,
+    count: Float64Array,
+  ): void {
+    if (rows <= 0 || width <= 0) return;
+    // Per row: the data in and out, its coefficients and sums, its mask row.
+    const perRow = width * 4 + 40 + (mask ? width : 0);
+    const r = Math.max(1, Math.floor((slabBytes - width * 8) / perRow));
+    for (let i0 = 0; i0 < rows; i0 += r) {
+      const t0 = now();
+      const ns = Math.min(r, rows - i0);
+      arena.beginCall();
+      const oU = arena.alloc(width * 8), oD = arena.alloc(ns * width * 4);
+      const oC = arena.alloc(ns * 24), oS = arena.alloc(ns * 8), oN = arena.alloc(ns * 8);
+      // The mask rows of this slab: the rows it covers when they do not wrap around, else all.
+      let oM = 0, mRows = maskRows, mRow0 = (maskRow0 + i0) % maskRows;
+      if (mask) {
+        const part = ns <= maskRows && mRow0 + ns <= maskRows;
+        const m = part
+          ? mask.subarray(mRow0 * width, (mRow0 + ns) * width)
+          : mask.subarray(0, maskRows * width);
+        oM = arena.alloc(m.length);
+        arena.u8.set(m, oM);
+        if (part) {
+          mRows = ns;
+          mRow0 = 0;
+        }
+      }
+      const f64 = arena.f64, f32 = arena.f32;
+      f64.set(u.subarray(0, width), oU >> 3);
+      f64.set(coeffs.subarray(3 * i0, 3 * (i0 + ns)), oC >> 3);
+      const slab = data.subarray(i0 * width, (i0 + ns) * width);
+      f32.set(slab, oD >> 2);
+      const t1 = now();
+      k.remove_ramp_rows(ns, width, oD, oC, oU, oM, mRows, mRow0, oS, oN);
+      const t2 = now();
+      slab.set(f32.subarray(oD >> 2, (oD >> 2) + ns * width));
+      sumSq.set(f64.subarray(oS >> 3, (oS >> 3) + ns), i0);
+      count.set(f64.subarray(oN >> 3, (oN >> 3) + ns), i0);
+      record?.("removeRampRows", t1 - t0, t2 - t1, now() - t2);
+    }
+  }
+
+  return {
+    groupedSquaredNorms,
+    rampRowSums,
+    maskedSquareSums,
+    fitSeriesFloat32,
+    removeRampRows,
+  };
 }

@@ -10,6 +10,7 @@ import { uniformRandom } from "@vinsar/core";
 import { createWasmSolver } from "./mod.ts";
 import { callRampRowSums, randomRampRows, sumScale } from "../backend-ts/ramp_row_sums_cases.ts";
 import { callFitSeries, randomFitSeries } from "../backend-ts/fit_series_cases.ts";
+import { callRemoveRamp, randomRemoveRamp } from "../backend-ts/remove_ramp_rows_cases.ts";
 
 const ts = createTsSolver();
 const wasmSolvers = [await createWasmSolver(), await createWasmSolver({ slabBytes: 6000 })];
@@ -123,6 +124,24 @@ Deno.test("wasm fitSeriesFloat32 is bit-identical to ts: params, sums, e2, std, 
       strictEqual(bits(got.std), bits(want.std), `${what}: std`);
       strictEqual(got.special.join(), want.special.join(), `${what}: special`);
       strictEqual(bits(got.residual), bits(want.residual), `${what}: residual`);
+    }
+  }
+});
+
+Deno.test("wasm removeRampRows equals ts: data bit-identical, sums to 1e-12, counts identical", () => {
+  const rand = uniformRandom(53);
+  const bits = (a: Float32Array) => Array.from(a, (v) => Object.is(v, -0) ? "-0" : String(v));
+  for (let trial = 0; trial < 100; trial++) {
+    const p = randomRemoveRamp(rand, trial % 4 !== 0);
+    const want = callRemoveRamp(ts.removeRampRows.bind(ts), p);
+    const scale = Array.from(want.sumSq, (v) => 1e-300 + v);
+    for (const w of wasmSolvers) {
+      const got = callRemoveRamp(w.removeRampRows.bind(w), p);
+      const what =
+        `trial ${trial}: ${p.rows}x${p.width}, mask ${p.maskRows} rows from ${p.maskRow0}`;
+      strictEqual(bits(got.data).join(), bits(want.data).join(), `${what}: data`);
+      strictEqual(got.count.join(), want.count.join(), `${what}: counts`);
+      close(got.sumSq, want.sumSq, scale, `${what}: sums`);
     }
   }
 });

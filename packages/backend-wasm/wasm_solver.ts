@@ -122,6 +122,19 @@ export interface KernelExports {
     special: number,
     scratch: number,
   ): number;
+  /** `mask` 0 = null; data row i uses mask row `(maskRow0 + i) % maskRows`. */
+  remove_ramp_rows(
+    rows: number,
+    width: number,
+    data: number,
+    coeffs: number,
+    u: number,
+    mask: number,
+    maskRows: number,
+    maskRow0: number,
+    sumSq: number,
+    count: number,
+  ): void;
   /** `mask` 0 = null; scratch `width` int32. */
   masked_square_sums(
     rows: number,

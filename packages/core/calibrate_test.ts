@@ -27,6 +27,7 @@ function slowed(name: string, factor: number, scratchBytes = 0): Solver & { scra
     groupedSquaredNorms: rep(ts.groupedSquaredNorms),
     rampRowSums: rep(ts.rampRowSums),
     maskedSquareSums: rep(ts.maskedSquareSums),
+    removeRampRows: rep(ts.removeRampRows),
     fitSeriesFloat32: (fit) => {
       let count = 0;
       for (let i = 0; i < factor; i++) count = ts.fitSeriesFloat32(fit);

@@ -1,13 +1,21 @@
 /**
  * The deramp's per-row sums run through `Solver.rampRowSums` in chunks of rows: a block
  * with more rows than a chunk (pieces of one date, each with its own mask rows), blocks
- * holding several dates per chunk, and the wasm backend must all give the same ramps.
+ * holding several dates per chunk, and the wasm backend must all give the same ramps; the
+ * fused removal and RMS sums (`Solver.removeRampRows`) equal the plain removal then sums.
  * (The ramps themselves are checked against dense pinv fits in deramp_test.ts.)
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { createWasmSolver } from "@vinsar/backend-wasm";
-import { RampNormalEquations, type Solver, uniformRandom } from "./mod.ts";
+import {
+  accumulateSquares,
+  RampNormalEquations,
+  removeRamp,
+  removeRampSquares,
+  type Solver,
+  uniformRandom,
+} from "./mod.ts";
 
 /** Ramp fit of a (K, L, W) stack added in blocks of `rowsPerBlock` rows. */
 function fitBlocks(
@@ -67,5 +75,39 @@ Deno.test("deramp sums: chunks within a date, chunks of whole dates and both bac
     ok(relDiff(whole.coeffs, other.coeffs) < 1e-9, `${solver.name} blocks of ${rows} rows`);
     strictEqual([...other.validCount].join(), [...whole.validCount].join());
     strictEqual([...other.samples].join(), [...whole.samples].join());
+  }
+});
+
+Deno.test("fused ramp removal and RMS sums equal removeRamp then accumulateSquares", async () => {
+  const K = 3, L = 41, W = 57;
+  const rand = uniformRandom(59);
+  const data = Float32Array.from({ length: K * L * W }, (_, i) => {
+    const r = rand(), x = i % W, y = Math.floor(i / W) % L;
+    return r < 0.03 ? NaN : r < 0.05 ? 0 : 0.002 * x - 0.001 * y + 1e-5 * x * y + 0.01 * r;
+  });
+  const mask = Uint8Array.from({ length: L * W }, () => (rand() < 0.75 ? 1 : 0));
+  const ts = createTsSolver();
+  const fit = fitBlocks(ts, data, mask, K, L, W, L);
+  // Rows [5, 30) of every date, with their mask rows.
+  const r0 = 5, rows = 25;
+  const block = new Float32Array(K * rows * W);
+  for (let k = 0; k < K; k++) {
+    block.set(data.subarray((k * L + r0) * W, (k * L + r0 + rows) * W), k * rows * W);
+  }
+  const m = mask.subarray(r0 * W, (r0 + rows) * W);
+  const want = new Float32Array(block.length);
+  removeRamp(fit, block, r0, rows, want);
+  const wantSq = new Float64Array(K), wantN = new Float64Array(K);
+  accumulateSquares(want, K, rows * W, m, wantSq, wantN);
+  ok(wantN.every((n) => n > 500), "most pixels counted");
+  for (const solver of [ts, await createWasmSolver({ slabBytes: 20000 })]) {
+    const got = block.slice();
+    const sq = new Float64Array(K).fill(1), n = new Float64Array(K).fill(1);
+    removeRampSquares(solver, fit, got, r0, rows, m, sq, n);
+    strictEqual(got.join(), want.join(), `${solver.name}: values`);
+    strictEqual([...n].join(), [...wantN].map((v) => v + 1).join(), `${solver.name}: counts`);
+    for (let k = 0; k < K; k++) {
+      ok(Math.abs(sq[k]! - 1 - wantSq[k]!) <= 1e-12 * wantSq[k]!, `${solver.name} sum ${k}`);
+    }
   }
 });

@@ -251,6 +251,29 @@ export interface Solver {
   ): void;
 
   /**
+   * Pass 2 of a deramp fused with the RMS sums: subtract from each float32 image row, in
+   * place, a ramp that is a quadratic polynomial in the column, then sum the squares of the
+   * result over the mask. For row `i` and pixel `c`, with `d = data[i * width + c]`,
+   * `a = coeffs[3 i], b = coeffs[3 i + 1], q = coeffs[3 i + 2]` and `t = u[c]` (float64):
+   * - `data[i * width + c] = d == 0 ? 0 : float32(d - (a + t * (b + t * q)))` (NaN stays NaN);
+   * - `sumSq[i]` = the sum of the squares of the new float32 values and `count[i]` their number,
+   *   over the pixels in the mask (`mask[((maskRow0 + i) % maskRows) * width + c] != 0`, or
+   *   `mask` null) whose new value is not NaN (MintPy's `nanmean(d**2)`); both overwritten.
+   */
+  removeRampRows(
+    rows: number,
+    width: number,
+    data: Float32Array,
+    coeffs: Float64Array,
+    u: Float64Array,
+    mask: Uint8Array | null,
+    maskRows: number,
+    maskRow0: number,
+    sumSq: Float64Array,
+    count: Float64Array,
+  ): void;
+
+  /**
    * Sums of squares over the mask, skipping NaN (MintPy's `nanmean(d**2)` with masked
    * pixels set to NaN; zeros and infinities count). For each row `i` of `width` values:
    * `sumSq[i] += sum d^2` and `count[i] += n` over the pixels `c` with `mask[c] != 0` (or

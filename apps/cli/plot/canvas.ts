@@ -1,9 +1,9 @@
 /**
  * A minimal RGBA raster for charts: filled rectangles, lines (solid or dashed), circles and
- * bitmap-font text, encoded to PNG with fast-png. No I/O.
+ * bitmap-font text, encoded to PNG (png.ts). No I/O.
  * @module
  */
-import { encode } from "fast-png";
+import { encodeRgbaPng } from "./png.ts";
 import {
   glyph,
   GLYPH_ADVANCE,
@@ -30,7 +30,9 @@ export class RgbaCanvas {
     this.width = Math.max(1, Math.round(width));
     this.height = Math.max(1, Math.round(height));
     this.data = new Uint8Array(this.width * this.height * 4);
-    for (let i = 0; i < this.data.length; i += 4) this.data.set(background, i);
+    // One 32-bit fill (bytes r, g, b, a in memory order), not a set() call per pixel.
+    const px = new Uint8Array(background);
+    new Uint32Array(this.data.buffer).fill(new Uint32Array(px.buffer)[0]!);
   }
 
   /** Blend one pixel. */
@@ -132,12 +134,6 @@ export class RgbaCanvas {
 
   /** Encode as PNG (8-bit RGBA). */
   toPng(): Uint8Array {
-    return encode({
-      width: this.width,
-      height: this.height,
-      data: this.data,
-      channels: 4,
-      depth: 8,
-    });
+    return encodeRgbaPng(this.width, this.height, this.data);
   }
 }

@@ -3,6 +3,7 @@ import { decode } from "fast-png";
 import { analyzeRms } from "@vinsar/core";
 import { RgbaCanvas } from "./canvas.ts";
 import { colormap } from "./colormap.ts";
+import { crc32, encodeRgbaPng } from "./png.ts";
 import { fontCharacters, glyph, GLYPH_ADVANCE, textWidth } from "./font.ts";
 import { mapLimits, renderMapPng } from "./raster_map.ts";
 import { renderRmsChart, rmsFigureSize } from "./rms_chart.ts";
@@ -126,4 +127,19 @@ Deno.test("ticks: nice steps, labels, calendar thinning", () => {
   ok(months.major.every((m) => /^2018-\d\d$/.test(m.label)) && months.major.length >= 3);
   const everyYear = dateTicks(2015, 2025, 2000, (t) => t.length * 18, 2);
   ok(everyYear.major.every((m) => Number(m.label) % 2 === 0));
+});
+
+Deno.test("PNG encoder: CRC-32 check value; random RGBA round-trips through fast-png", () => {
+  strictEqual(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (const [w, h] of [[1, 1], [3, 5], [64, 17]] as const) {
+    const data = Uint8Array.from({ length: w * h * 4 }, () => Math.floor(rand() * 256));
+    const png = decode(encodeRgbaPng(w, h, data));
+    strictEqual(png.width, w);
+    strictEqual(png.height, h);
+    strictEqual(png.channels, 4);
+    deepStrictEqual([...png.data], [...data], `${w} x ${h}`);
+  }
+  throws(() => encodeRgbaPng(2, 2, new Uint8Array(15)), RangeError);
 });
