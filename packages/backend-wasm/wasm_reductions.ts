@@ -11,8 +11,12 @@ import type { SeriesFit, Solver } from "@vinsar/core";
 import { copyBlock, type WasmArena } from "./wasm_memory.ts";
 import type { KernelExports } from "./wasm_solver.ts";
 
-/** Data of one series-fit kernel call: well inside a core's L2 cache. */
-const FIT_SLAB_BYTES = 512 * 1024;
+/**
+ * Data of one call of the streaming kernels (series fit, ramp row sums, ramp removal): a
+ * slab copied in stays in the core's L2 cache while the kernel reads it and it is copied
+ * out; 8 MB slabs made every copy go through main memory (measured: copies 2.5x slower).
+ */
+const CACHE_SLAB_BYTES = 512 * 1024;
 
 /** Records the time split of one call of kernel `name` (copy in, kernel, copy out), ms. */
 export type RecordKernel = (name: string, copyIn: number, kernel: number, copyOut: number) => void;
@@ -84,7 +88,8 @@ export function bindReductions(
     if (rows <= 0 || width <= 0) return;
     const fixed = (numSum + numBad + 2) * width * 8;
     const perRow = width * 4 + (numSum + numBad) * 8 + 4 + (mask ? width : 0);
-    const r = Math.max(1, Math.floor((slabBytes - fixed) / perRow));
+    const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + fixed);
+    const r = Math.max(1, Math.floor((slab - fixed) / perRow));
     for (let i0 = 0; i0 < rows; i0 += r) {
       const t0 = now();
       const ns = Math.min(r, rows - i0);
@@ -195,7 +200,7 @@ export function bindReductions(
     const fixed = (n + 2 * n * p + p + 4 * (n + p)) * 8;
     // Slabs of a few hundred pixels: the kernel walks each pixel's dates down the rows, so
     // the rows should stay in the L2 cache (and within its TLB reach) while it does.
-    const slab = Math.min(slabBytes, FIT_SLAB_BYTES + fixed);
+    const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + fixed);
     const cw = lanes * perLane + fixed <= slab
       ? lanes
       : Math.max(4, Math.floor((slab - fixed) / perLane / 4) * 4);
@@ -277,7 +282,8 @@ export function bindReductions(
     if (rows <= 0 || width <= 0) return;
     // Per row: the data in and out, its coefficients and sums, its mask row.
     const perRow = width * 4 + 40 + (mask ? width : 0);
-    const r = Math.max(1, Math.floor((slabBytes - width * 8) / perRow));
+    const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + width * 8);
+    const r = Math.max(1, Math.floor((slab - width * 8) / perRow));
     for (let i0 = 0; i0 < rows; i0 += r) {
       const t0 = now();
       const ns = Math.min(r, rows - i0);

@@ -1,10 +1,10 @@
 /*
  * The per-row sums of a deramp fit over float32 image rows (see Solver.rampRowSums).
  * Each row is cleaned four pixels at a time (f32x4: finite, non-zero and in the mask, as
- * lane masks, no branch) into a float64 row of values (0 where not valid) and one of bad
- * indicators (1 where bad), then the values are dotted with the sum basis rows, up to four
- * rows at a time with two f64x2 sums each, and, when the row has bad pixels, the
- * indicators with the bad basis rows the same way.
+ * lane masks) into a float64 row of values (0 where not valid), listing the columns of the
+ * (rare) bad pixels on the way; the values are then dotted with the sum basis rows, up to
+ * four rows at a time with two f64x2 sums each, and the bad basis rows are summed over the
+ * listed columns only, in column order (the TypeScript kernel's order: identical sums).
  */
 #include "kernels.h"
 
@@ -57,20 +57,21 @@ static void row_dots(int count, int width, const double *v, const double *basis,
 
 /*
  * Arguments as Solver.rampRowSums (mask 0 = null), plus: maskRow0, the mask row of data
- * row 0 (data row i uses mask row (maskRow0 + i) % maskRows); scratch, 2 * `width` doubles.
+ * row 0 (data row i uses mask row (maskRow0 + i) % maskRows); scratch, 2 * `width` doubles
+ * (the clean row, then the bad columns as int32).
  */
 EXPORT(ramp_row_sums)
 void ramp_row_sums(int rows, int width, const float *data, const uint8_t *mask, int maskRows,
                    const double *sumBasis, int numSum, const double *badBasis, int numBad,
                    double *sums, double *bad, int32_t *badCount, int maskRow0,
                    double *scratch) {
-  double *v = scratch, *ind = scratch + width;
-  const v128_t zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1),
-               ones = wasm_i32x4_splat(-1);
+  double *v = scratch;
+  int32_t *badCols = (int32_t *)(scratch + width);
+  const v128_t zero = wasm_f32x4_splat(0), ones = wasm_i32x4_splat(-1);
   for (int i = 0; i < rows; i++) {
     const float *d = data + i * width;
     const uint8_t *m = mask ? mask + ((maskRow0 + i) % maskRows) * width : 0;
-    v128_t nbad4 = wasm_i32x4_splat(0);
+    int nbad = 0;
     int c = 0;
     for (; c + 4 <= width; c += 4) {
       v128_t x = wasm_v128_load(d + c);
@@ -83,27 +84,30 @@ void ramp_row_sums(int rows, int width, const float *data, const uint8_t *mask, 
             wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(m + c)));
         in = wasm_v128_not(wasm_i32x4_eq(mb, wasm_i32x4_splat(0)));
       }
-      v128_t good = wasm_v128_and(ok, in), badl = wasm_v128_andnot(in, ok);
-      /* Bad lanes are -1: subtracting counts them. */
-      nbad4 = wasm_i32x4_sub(nbad4, badl);
-      v128_t xv = wasm_v128_and(x, good), bv = wasm_v128_and(one, badl);
+      v128_t good = wasm_v128_and(ok, in);
+      int badBits = wasm_i32x4_bitmask(wasm_v128_andnot(in, ok));
+      if (badBits) {
+        for (int j = 0; j < 4; j++) {
+          if (badBits & (1 << j)) badCols[nbad++] = c + j;
+        }
+      }
+      v128_t xv = wasm_v128_and(x, good);
       st(v + c, wasm_f64x2_promote_low_f32x4(xv));
       st(v + c + 2, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(xv, xv, 2, 3, 2, 3)));
-      st(ind + c, wasm_f64x2_promote_low_f32x4(bv));
-      st(ind + c + 2, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(bv, bv, 2, 3, 2, 3)));
     }
-    int nbad = wasm_i32x4_extract_lane(nbad4, 0) + wasm_i32x4_extract_lane(nbad4, 1) +
-               wasm_i32x4_extract_lane(nbad4, 2) + wasm_i32x4_extract_lane(nbad4, 3);
     for (; c < width; c++) {
       int in = !m || m[c] != 0, good = in && valid_scalar(d[c]);
       v[c] = good ? d[c] : 0;
-      ind[c] = in && !good;
-      nbad += in && !good;
+      if (in && !good) badCols[nbad++] = c;
     }
     row_dots(numSum, width, v, sumBasis, sums + i * numSum);
     badCount[i] = nbad;
     double *bo = bad + i * numBad;
-    if (nbad > 0) row_dots(numBad, width, ind, badBasis, bo);
-    else for (int q = 0; q < numBad; q++) bo[q] = 0;
+    for (int q = 0; q < numBad; q++) {
+      const double *b = badBasis + q * width;
+      double t = 0;
+      for (int k = 0; k < nbad; k++) t += b[badCols[k]];
+      bo[q] = t;
+    }
   }
 }
