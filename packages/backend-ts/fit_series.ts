@@ -18,7 +18,8 @@ import type { SeriesFit } from "@vinsar/core";
 /** See {@link import("@vinsar/core").Solver.fitSeriesFloat32}. */
 export function fitSeriesFloat32(f: SeriesFit): number {
   const { n, p, lanes, data, rowOffset, refOffset, shift, scale, pinv, design } = f;
-  const { params, ldParams, sums, e2, stdScale, std, residual, residualOffset, special } = f;
+  const { params, ldParams, sums, e2, stdScale, std, residual, residualOffset } = f;
+  const { special, specialNaN, specialSum } = f;
   const tw = Math.min(TILE_LANES, lanes);
   const d = new Float64Array(n * tw);
   const r = new Float64Array(tw);
@@ -107,7 +108,18 @@ export function fitSeriesFloat32(f: SeriesFit): number {
     }
     for (let q = 0; q < w; q++) {
       const s = sums[l0 + q]!;
-      if (s !== s || s === 0) special[numSpecial++] = l0 + q;
+      if (s === s && s !== 0) continue;
+      let nan = 0, valid = 0;
+      if (s !== s) {
+        for (let k = 0; k < n; k++) {
+          const v = d[k * w + q]!;
+          if (v === v) valid += v;
+          else nan++;
+        }
+      }
+      specialNaN[numSpecial] = nan;
+      specialSum[numSpecial] = valid;
+      special[numSpecial++] = l0 + q;
     }
   }
   return numSpecial;

@@ -37,8 +37,10 @@ export interface FitSeriesResult {
   e2: Float64Array;
   /** The standard deviations (all -7 without `stdScale`). */
   std: Float64Array;
-  /** The pixels listed as special. */
+  /** The pixels listed as special, with their NaN counts and sums of the other values. */
   special: Int32Array;
+  specialNaN: Int32Array;
+  specialSum: Float64Array;
   /** The residual array (a copy of `data` for "inplace"), or null. */
   residual: Float32Array | null;
   residualOffset: Int32Array | null;
@@ -117,6 +119,8 @@ export function callFitSeries(
   }
   const std = new Float64Array(c.p * c.ldParams).fill(-7);
   const special = new Int32Array(c.lanes).fill(-7);
+  const specialNaN = new Int32Array(c.lanes).fill(-7);
+  const specialSum = new Float64Array(c.lanes).fill(-7);
   const count = fit({
     n: c.n,
     p: c.p,
@@ -137,6 +141,18 @@ export function callFitSeries(
     residual,
     residualOffset,
     special,
+    specialNaN,
+    specialSum,
   });
-  return { params, sums, e2, std, special: special.slice(0, count), residual, residualOffset };
+  return {
+    params,
+    sums,
+    e2,
+    std,
+    special: special.slice(0, count),
+    specialNaN: specialNaN.slice(0, count),
+    specialSum: specialSum.slice(0, count),
+    residual,
+    residualOffset,
+  };
 }

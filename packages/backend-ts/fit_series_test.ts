@@ -61,9 +61,18 @@ Deno.test("fitSeriesFloat32 (ts) solves each pixel's least squares, with its res
         ok(near(got.std[j * c.ldParams + l]!, want, 1e-7), `${what}: std ${j}`);
       }
     }
-    // The special pixels: exactly those whose sum is NaN or zero, ascending.
+    // The special pixels: exactly those whose sum is NaN or zero, ascending, with the NaN
+    // count and the sum of the other values of each.
     const special = Array.from(got.sums).flatMap((s, l) => s !== s || s === 0 ? [l] : []);
     strictEqual(got.special.join(), special.join(), `trial ${trial}: special`);
+    got.special.forEach((l, i) => {
+      const ref = c.refOffset >= 0 ? c.data[c.refOffset + l]! : 0;
+      const d = Array.from(c.rowOffset, (o, k) => (c.data[o + l]! - ref - c.shift[k]!) * c.scale);
+      const valid = d.filter((v) => !Number.isNaN(v));
+      strictEqual(got.specialNaN[i], n - valid.length, `trial ${trial} pixel ${l}: NaN count`);
+      const sum = valid.reduce((a, b) => a + b, 0);
+      ok(near(got.specialSum[i]!, sum, 1e-12), `trial ${trial} pixel ${l}: valid sum`);
+    });
     numSpecial += special.length;
     if (c.residual === "inplace") {
       // Rows past the n residual rows and lanes outside the range keep their values.

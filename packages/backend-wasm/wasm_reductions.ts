@@ -188,7 +188,8 @@ export function bindReductions(
 
   function fitSeriesFloat32(f: SeriesFit): number {
     const { n, p, lanes, data, rowOffset, refOffset, shift, scale, pinv, design } = f;
-    const { params, ldParams, sums, e2, stdScale, std, residual, residualOffset, special } = f;
+    const { params, ldParams, sums, e2, stdScale, std, residual, residualOffset } = f;
+    const { special, specialNaN, specialSum } = f;
     if (lanes <= 0) return 0;
     const hasRef = refOffset >= 0;
     // The residual goes over the gathered data when it lands where each date was read from;
@@ -196,7 +197,7 @@ export function bindReductions(
     const inPlace = residual === data && residualOffset!.every((o, k) => o === rowOffset[k]);
     const ownResidual = residual !== null && !inPlace;
     // Per pixel: its dates (and reference) in float32; parameters, std, sum, e2, special.
-    const perLane = (n * (ownResidual ? 2 : 1) + (hasRef ? 1 : 0)) * 4 + (2 * p + 2) * 8 + 4;
+    const perLane = (n * (ownResidual ? 2 : 1) + (hasRef ? 1 : 0)) * 4 + (2 * p + 3) * 8 + 8;
     const fixed = (n + 2 * n * p + p + 4 * (n + p)) * 8;
     // Slabs of a few hundred pixels: the kernel walks each pixel's dates down the rows, so
     // the rows should stay in the L2 cache (and within its TLB reach) while it does.
@@ -214,6 +215,7 @@ export function bindReductions(
       const oP = arena.alloc(p * w * 8), oSu = arena.alloc(w * 8), oE = arena.alloc(w * 8);
       const oF = stdScale ? arena.alloc(p * 8) : 0, oStd = stdScale ? arena.alloc(p * w * 8) : 0;
       const oSp = arena.alloc(w * 4), oS = arena.alloc(4 * (n + p) * 8);
+      const oSpN = arena.alloc(w * 4), oSpS = arena.alloc(w * 8);
       const oRes = ownResidual ? arena.alloc(n * w * 4) : oD;
       const f32 = arena.f32, f64 = arena.f64;
       for (let k = 0; k < n; k++) {
@@ -247,6 +249,8 @@ export function bindReductions(
         oF,
         oStd,
         oSp,
+        oSpN,
+        oSpS,
         oS,
       );
       const t2 = now();
@@ -255,7 +259,11 @@ export function bindReductions(
       sums.set(f64.subarray(oSu >> 3, (oSu >> 3) + w), l0);
       e2.set(f64.subarray(oE >> 3, (oE >> 3) + w), l0);
       const i32 = arena.i32;
-      for (let i = 0; i < count; i++) special[numSpecial++] = l0 + i32[(oSp >> 2) + i]!;
+      for (let i = 0; i < count; i++) {
+        specialNaN[numSpecial] = i32[(oSpN >> 2) + i]!;
+        specialSum[numSpecial] = f64[(oSpS >> 3) + i]!;
+        special[numSpecial++] = l0 + i32[(oSp >> 2) + i]!;
+      }
       if (residual) {
         for (let k = 0; k < n; k++) {
           const s = (oRes >> 2) + k * w;

@@ -123,6 +123,8 @@ Deno.test("wasm fitSeriesFloat32 is bit-identical to ts: params, sums, e2, std, 
       strictEqual(bits(got.e2), bits(want.e2), `${what}: e2`);
       strictEqual(bits(got.std), bits(want.std), `${what}: std`);
       strictEqual(got.special.join(), want.special.join(), `${what}: special`);
+      strictEqual(got.specialNaN.join(), want.specialNaN.join(), `${what}: special NaN`);
+      strictEqual(bits(got.specialSum), bits(want.specialSum), `${what}: special sums`);
       strictEqual(bits(got.residual), bits(want.residual), `${what}: residual`);
     }
   }

@@ -120,6 +120,8 @@ export interface KernelExports {
     stdScale: number,
     std: number,
     special: number,
+    specialNaN: number,
+    specialSum: number,
     scratch: number,
   ): number;
   /** `mask` 0 = null; data row i uses mask row `(maskRow0 + i) % maskRows`. */

@@ -241,7 +241,8 @@ function seriesFitProbe(shape: Extract<ProbeShape, { kind: "seriesFit" }>, seed:
   const fresh = new Float32Array(data.length);
   const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
   const sums = new Float64Array(lanes), e2 = new Float64Array(lanes);
-  const special = new Int32Array(lanes);
+  const special = new Int32Array(lanes), specialNaN = new Int32Array(lanes);
+  const specialSum = new Float64Array(lanes);
   const stdScale = new Float64Array(p).fill(0.01);
   return {
     run: (s, warmUp = false) => {
@@ -268,6 +269,8 @@ function seriesFitProbe(shape: Extract<ProbeShape, { kind: "seriesFit" }>, seed:
         residual: shape.residual ? fresh : null,
         residualOffset: shape.residual ? rowOffset : null,
         special,
+        specialNaN,
+        specialSum,
       });
     },
     work: lanes,

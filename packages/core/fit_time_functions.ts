@@ -316,6 +316,7 @@ function fitFused(
   const { params, std, e2, fitted } = out;
   const sums = work.f64("sums", lanes);
   const special = work.i32("special", lanes);
+  const specialNaN = work.i32("specialNaN", lanes), specialSum = work.f64("specialSum", lanes);
   const res = f.residualOffset;
   const residue = ctx.uncertainty === "residue";
   const numSpecial = solver.fitSeriesFloat32({
@@ -338,24 +339,14 @@ function fitFused(
     residual: res ? f.data : null,
     residualOffset: res,
     special,
+    specialNaN,
+    specialSum,
   });
   fitted.fill(1);
   const col = new Float64Array(n);
-  const { data, rowOffset, refOffset, shift, scale } = f;
+  const data = f.data;
   for (let i = 0; i < numSpecial; i++) {
-    const l = special[i]!;
-    let sum = sums[l]!, nanCount = 0;
-    if (sum !== sum) {
-      // Its values as the kernel formed them, straight from the float32 data (most such
-      // pixels have no data at all and need nothing more).
-      const ref = refOffset >= 0 ? data[refOffset + l]! : 0;
-      sum = 0;
-      for (let k = 0; k < n; k++) {
-        const v = ((data[rowOffset[k]! + l]! - ref) - shift[k]!) * scale;
-        if (v === v) sum += v;
-        else nanCount++;
-      }
-    }
+    const l = special[i]!, sum = specialSum[i]!, nanCount = specialNaN[i]!;
     const fitHere = isFit(sum, nanCount, n, l, opts.refLane);
     if (fitHere && nanCount > 0) {
       source.load(l, 1, col);

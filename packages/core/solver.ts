@@ -73,7 +73,9 @@ export interface NetworkScatter {
  *   when `residual` is `data` itself (a pixel's residual is written after all its values
  *   were read);
  * - the pixels whose sum is NaN or 0 (those the caller must look at: missing dates, or
- *   skipped by MintPy's mask) are listed in ascending order at the start of `special`.
+ *   skipped by MintPy's mask) are listed in ascending order at the start of `special`; for
+ *   the i-th of them, `specialNaN[i]` is its number of NaN `d_k` and `specialSum[i]` the sum
+ *   of its other `d_k` in date order (MintPy's `nanmean` is that sum over their number).
  * A pixel with a NaN date gets NaN everywhere.
  */
 export interface SeriesFit {
@@ -101,6 +103,10 @@ export interface SeriesFit {
   readonly residualOffset: Int32Array | null;
   /** Output, capacity `lanes`. */
   readonly special: Int32Array;
+  /** Output, capacity `lanes`. */
+  readonly specialNaN: Int32Array;
+  /** Output, capacity `lanes`. */
+  readonly specialSum: Float64Array;
 }
 
 /** A compute backend: a named set of batched kernels. */

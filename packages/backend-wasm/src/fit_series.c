@@ -99,7 +99,7 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
                    const double *shift, double scale, const double *pinv,
                    const double *design, double *params, double *sums, double *e2,
                    float *residual, const double *stdScale, double *std, int32_t *special,
-                   double *restrict scratch) {
+                   int32_t *specialNaN, double *specialSum, double *restrict scratch) {
   double *restrict d = scratch;
   f64x2 *restrict acc = (f64x2 *)(scratch + 4 * n);
   const f64x2 sc = splat(scale);
@@ -139,10 +139,25 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
       for (int j = 0; j < p; j++) std[j * lanes + l] = __builtin_sqrt(stdScale[j] * e);
     }
   }
+  /* The special pixels, from the data still in place (a residual is not written over
+     pixels with a NaN sum, the only ones read again here). */
   int count = 0;
   for (int i = 0; i < lanes; i++) {
     const double v = sums[i];
-    if (v != v || v == 0) special[count++] = i;
+    if (v == v && v != 0) continue;
+    int nan = 0;
+    double valid = 0;
+    if (v != v) {
+      const double r = ref ? (double)ref[i] : 0.0;
+      for (int k = 0; k < n; k++) {
+        const double x = (((double)data[k * lanes + i] - r) - shift[k]) * scale;
+        if (x == x) valid += x;
+        else nan++;
+      }
+    }
+    specialNaN[count] = nan;
+    specialSum[count] = valid;
+    special[count++] = i;
   }
   return count;
 }
