@@ -137,13 +137,74 @@ function rmsCase(dates: number, pixels: number, masked: boolean): Case {
   };
 }
 
+/**
+ * The fused fit of one 32-row block of a 1000-pixel-wide, 100-date time-series (what
+ * timeseries2velocity runs per block by default): `p` parameters, residue STDs.
+ */
+function seriesFitCase(p: number, lanes: number, n = 100): Case {
+  const data = Float32Array.from({ length: n * lanes }, () => 0.01 * (rand() - 0.5));
+  for (let l = 0; l < lanes; l += 97) data[Math.floor(rand() * n) * lanes + l] = NaN;
+  const rowOffset = Int32Array.from({ length: n }, (_, k) => k * lanes);
+  const pinv = fill(p * n), design = fill(n * p), stdScale = fill(p, () => 0.01);
+  const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
+  const sums = new Float64Array(lanes), e2 = new Float64Array(lanes);
+  const special = new Int32Array(lanes), specialNaN = new Int32Array(lanes);
+  const specialSum = new Float64Array(lanes);
+  return {
+    group: `fitSeriesFloat32 velocity fit (${n} dates x ${lanes} pixels, ${p} parameters)`,
+    run: (s) =>
+      s.fitSeriesFloat32({
+        n,
+        p,
+        lanes,
+        data,
+        rowOffset,
+        refOffset: -1,
+        shift: new Float64Array(n),
+        scale: 1,
+        pinv,
+        design,
+        params,
+        ldParams: lanes,
+        sums,
+        e2,
+        stdScale,
+        std,
+        residual: null,
+        residualOffset: null,
+        special,
+        specialNaN,
+        specialSum,
+      }),
+  };
+}
+
+/** Pass 2 of a quadratic deramp of `rows` image rows of `width` pixels, with the RMS sums. */
+function removeRampCase(rows: number, maskRows: number, width: number): Case {
+  const { data, mask } = imageRows(rows, width, maskRows);
+  const coeffs = fill(3 * rows, () => 0.001 * (rand() - 0.5));
+  const u = Float64Array.from({ length: width }, (_, c) => (2 * c) / (width - 1) - 1);
+  const sumSq = new Float64Array(rows), count = new Float64Array(rows);
+  const work = data.slice();
+  return {
+    group: `removeRampRows quadratic deramp + RMS (${rows} rows x ${width}, mask)`,
+    run: (s) => {
+      work.set(data); // the kernel works in place: the copy is in both arms
+      s.removeRampRows(rows, width, work, coeffs, u, mask, maskRows, 0, sumSq, count);
+    },
+  };
+}
+
 /** Pixels per tile of a 100-date time-function fit (`timeFunctionTileWidth(100, many)`). */
 const TILE = timeFunctionTileWidth(100, 1e6);
 
 const cases: Case[] = [
   ...inversionCases(98, 300, 128),
   ...inversionCases(30, 84, 128),
-  // timeseries2velocity: params = pinv(G) (p x N) * block (N x pixels).
+  // timeseries2velocity, default fit: one 32 x 1000 block.
+  seriesFitCase(2, 32000),
+  seriesFitCase(8, 32000),
+  // Bootstrap and --rm-timefun fits: params = pinv(G) (p x N) * block (N x pixels).
   gemmCase("velocity fit", 2, 16384, 98),
   gemmCase("fit with seasonal + step", 8, 16384, 98),
   // Residual: block -= G (N x p) * params (p x pixels): short sums.
@@ -157,6 +218,8 @@ const cases: Case[] = [
   // timeseries_rms, 100 dates x 1000 pixels wide: a kernel call of pass 1 (6 dates of a
   // 160-row block), the RMS of a quarter of a 160-row block.
   rampCase(960, 160, 1000),
+  // Pass 2: the ramps of 6 whole 500 x 1000 images removed, with their RMS sums.
+  removeRampCase(3000, 500, 1000),
   rmsCase(100, 40000, true),
   rmsCase(100, 40000, false),
 ];
