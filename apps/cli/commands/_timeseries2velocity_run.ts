@@ -56,11 +56,12 @@ const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
  * Below this many values (dates x pixels) starting workers costs more than it saves, unless
  * `--workers` is given: the workers' start-up (~0.3 s on 2 cores), and the main thread's
  * reads slowed by the busy workers, against the fit they take off it. The bootstrap (N²/2
- * multiply-adds per pixel and parameter) gains from 4 million values; the other fits cost
- * about as much as reading the data and gained nothing measurable on 2 cores at 50 million
- * values (500,000 pixels x 100 dates), so they use workers only on larger stacks.
+ * multiply-adds per pixel and parameter) gains from 4 million values. The fused residue and
+ * covariance fit costs less than reading its data, and workers lost at every size measured on
+ * 2 cores (2M pixels x 98 dates, wasm: 1.84 s with 2 workers against 1.39 s in-process,
+ * docs/performance/grid.md): it uses them only when `--workers` asks.
  */
-const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: 100_000_000 };
+const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: Infinity };
 
 /** Fit the time functions of `s` to every pixel of `ts` and write the outputs. */
 export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): Promise<void> {

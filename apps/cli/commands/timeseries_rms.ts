@@ -276,12 +276,12 @@ async function run(argv: string[]): Promise<void> {
             budgetBytes: ctx.budgetBytes,
             alignRows: rows,
             chunkDates: inp.chunkDates,
-            // Workers start in ~0.3 s and slow the main thread's reads; on 2 cores they paid
-            // off at 200 million values (2M pixels x 100 dates: 8.8 s against 11.1 s) but not
-            // at 50 million.
-            workers: args.workers !== undefined || inp.K * inp.L * inp.W >= 100_000_000
-              ? ctx.workers
-              : 1,
+            // Workers start in ~0.3 s and slow the main thread's reads. Since the deramp runs
+            // as fused WASM kernels they lose at every size measured on 2 cores (2M pixels x
+            // 98 dates: 4.20 s with 2 workers against 3.19 s in-process; docs/performance/
+            // grid.md), so they run only when `--workers` asks (with `--backend ts` at that size
+            // they still pay: 4.55 s against 7.13 s).
+            workers: args.workers !== undefined ? ctx.workers : 1,
           });
           rms = res.rms;
           if (writer) log.info(`finished writing to file: ${rampFile}`);
