@@ -46,8 +46,8 @@ Columns: **wall** and **peak RSS** from \`/usr/bin/time\`; **pixels/s** = image 
 **GFLOP/s** = estimated arithmetic / wall (end to end: start-up and I/O included). Per pixel
 (formulas in \`benchmarks/grid.ts\`): inversion 6K + 2U + 5 nnz(L) for the normal equations, the
 sparse Cholesky and the two triangular solves (K kept interferograms, U the factorization's
-multiply-subtracts; pixels solved by Cholesky only); timeseries2velocity 2 x P x N x 2 (the fit and
-residual GEMMs, P = 2 parameters, N dates); timeseries_rms 2 x 3 x N (the quadratic ramp's
+multiply-subtracts; pixels solved by Cholesky only); timeseries2velocity 2 x P x N x 2 (the fit's and
+the residual's multiply-adds, P = 2 parameters, N dates); timeseries_rms 2 x 3 x N (the quadratic ramp's
 right-hand sides; times the sub-sampling phases above 1M pixels). **read+write** = the read and
 write seconds the command logs with \`VINSAR_LOG=debug\`; **I/O share** = read+write / wall;
 **CPU %** = (user + system) / wall, above 100 when more than one thread was busy; **threads (log)**
