@@ -11,7 +11,13 @@
  *   deno run -A benchmarks/kernels_bench.ts --profile
  * @module
  */
-import { buildNetwork, planNetworkSystem, type Solver, timeFunctionTileWidth } from "@vinsar/core";
+import {
+  buildNetwork,
+  makeProbe,
+  planNetworkSystem,
+  type Solver,
+  timeFunctionTileWidth,
+} from "@vinsar/core";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { createWasmSolver } from "@vinsar/backend-wasm";
 import { uniformRandom } from "@vinsar/core";
@@ -139,43 +145,14 @@ function rmsCase(dates: number, pixels: number, masked: boolean): Case {
 
 /**
  * The fused fit of one 32-row block of a 1000-pixel-wide, 100-date time-series (what
- * timeseries2velocity runs per block by default): `p` parameters, residue STDs.
+ * timeseries2velocity runs per block by default): `p` parameters, residue STDs; the inputs are
+ * the calibration probe's (a linear trend plus noise, 1% of the pixels with a NaN date).
  */
 function seriesFitCase(p: number, lanes: number, n = 100): Case {
-  const data = Float32Array.from({ length: n * lanes }, () => 0.01 * (rand() - 0.5));
-  for (let l = 0; l < lanes; l += 97) data[Math.floor(rand() * n) * lanes + l] = NaN;
-  const rowOffset = Int32Array.from({ length: n }, (_, k) => k * lanes);
-  const pinv = fill(p * n), design = fill(n * p), stdScale = fill(p, () => 0.01);
-  const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
-  const sums = new Float64Array(lanes), e2 = new Float64Array(lanes);
-  const special = new Int32Array(lanes), specialNaN = new Int32Array(lanes);
-  const specialSum = new Float64Array(lanes);
+  const probe = makeProbe({ kind: "seriesFit", numDates: n, numParams: p, residual: false, lanes });
   return {
     group: `fitSeriesFloat32 velocity fit (${n} dates x ${lanes} pixels, ${p} parameters)`,
-    run: (s) =>
-      s.fitSeriesFloat32({
-        n,
-        p,
-        lanes,
-        data,
-        rowOffset,
-        refOffset: -1,
-        shift: new Float64Array(n),
-        scale: 1,
-        pinv,
-        design,
-        params,
-        ldParams: lanes,
-        sums,
-        e2,
-        stdScale,
-        std,
-        residual: null,
-        residualOffset: null,
-        special,
-        specialNaN,
-        specialSum,
-      }),
+    run: (s) => probe.run(s),
   };
 }
 

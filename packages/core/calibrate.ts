@@ -33,7 +33,14 @@ export type ProbeShape =
   }
   | { kind: "gemm"; m: number; n: number; k: number }
   | { kind: "rampRowSums"; width: number; numSum: number; numBad: number }
-  | { kind: "seriesFit"; numDates: number; numParams: number; residual: boolean };
+  | {
+    kind: "seriesFit";
+    numDates: number;
+    numParams: number;
+    residual: boolean;
+    /** Pixels per run (default: about 200,000 values' worth; benchmarks pass a block's). */
+    lanes?: number;
+  };
 
 /** A solver that knows how much memory it allocates beyond its callers' arrays. */
 export interface ScratchBounded {
@@ -228,7 +235,7 @@ const SERIES_PROBE_VALUES = 200_000;
  */
 function seriesFitProbe(shape: Extract<ProbeShape, { kind: "seriesFit" }>, seed: number): Probe {
   const n = Math.max(2, shape.numDates), p = Math.max(1, Math.min(shape.numParams, n - 1));
-  const lanes = Math.max(64, Math.floor(SERIES_PROBE_VALUES / n / 4) * 4);
+  const lanes = shape.lanes ?? Math.max(64, Math.floor(SERIES_PROBE_VALUES / n / 4) * 4);
   const rand = uniformRandom(seed);
   const data = new Float32Array(n * lanes);
   for (let k = 0; k < n; k++) {

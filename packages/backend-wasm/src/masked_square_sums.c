@@ -25,17 +25,10 @@ void masked_square_sums(int rows, int width, const float *data, const uint8_t *m
       v128_t x = wasm_v128_load(d + c);
       v128_t keep = wasm_f32x4_eq(x, x);
       keep = wasm_v128_and(keep, mask ? wasm_v128_load(lanes + c) : ones);
-      n4 = wasm_i32x4_sub(n4, keep);
-      v128_t xv = wasm_v128_and(x, keep);
-      f64x2 lo = wasm_f64x2_promote_low_f32x4(xv);
-      f64x2 hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(xv, xv, 2, 3, 2, 3));
-      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(lo, lo));
-      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(hi, hi));
+      add_kept_squares(x, keep, &s0, &s1, &n4);
     }
-    f64x2 s = wasm_f64x2_add(s0, s1);
-    double t = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
-    int n = wasm_i32x4_extract_lane(n4, 0) + wasm_i32x4_extract_lane(n4, 1) +
-            wasm_i32x4_extract_lane(n4, 2) + wasm_i32x4_extract_lane(n4, 3);
+    double t = sum_lanes(s0, s1);
+    int n = count_lanes(n4);
     for (; c < width; c++) {
       double x = d[c];
       if ((!mask || mask[c] != 0) && x == x) {

@@ -79,11 +79,7 @@ void ramp_row_sums(int rows, int width, const float *data, const uint8_t *mask, 
       v128_t ok = wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_sub(x, x), zero),
                                 wasm_f32x4_ne(x, zero));
       v128_t in = ones;
-      if (m) {
-        v128_t mb = wasm_u32x4_extend_low_u16x8(
-            wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(m + c)));
-        in = wasm_v128_not(wasm_i32x4_eq(mb, wasm_i32x4_splat(0)));
-      }
+      if (m) in = mask_lanes(m + c);
       v128_t good = wasm_v128_and(ok, in);
       int badBits = wasm_i32x4_bitmask(wasm_v128_andnot(in, ok));
       if (badBits) {

@@ -12,8 +12,7 @@ EXPORT(remove_ramp_rows)
 void remove_ramp_rows(int rows, int width, float *data, const double *coeffs, const double *u,
                       const uint8_t *mask, int maskRows, int maskRow0, double *sumSq,
                       double *count) {
-  const v128_t zeroi = wasm_i32x4_splat(0), ones = wasm_i32x4_splat(-1);
-  const v128_t zerof = wasm_f32x4_splat(0);
+  const v128_t zeroi = wasm_i32x4_splat(0), zerof = wasm_f32x4_splat(0);
   for (int i = 0; i < rows; i++) {
     const f64x2 a = splat(coeffs[3 * i]), b = splat(coeffs[3 * i + 1]);
     const f64x2 q = splat(coeffs[3 * i + 2]);
@@ -35,24 +34,11 @@ void remove_ramp_rows(int rows, int width, float *data, const double *coeffs, co
       r = wasm_v128_bitselect(x, r, wasm_f32x4_eq(x, zerof));
       wasm_v128_store(d + c, r);
       v128_t keep = wasm_f32x4_eq(r, r);
-      if (m) {
-        v128_t mb = wasm_u32x4_extend_low_u16x8(
-            wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(m + c)));
-        keep = wasm_v128_and(keep, wasm_i32x4_ne(mb, zeroi));
-      } else {
-        keep = wasm_v128_and(keep, ones);
-      }
-      n4 = wasm_i32x4_sub(n4, keep);
-      v128_t rv = wasm_v128_and(r, keep);
-      f64x2 rl = wasm_f64x2_promote_low_f32x4(rv);
-      f64x2 rh = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(rv, rv, 2, 3, 2, 3));
-      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(rl, rl));
-      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(rh, rh));
+      if (m) keep = wasm_v128_and(keep, mask_lanes(m + c));
+      add_kept_squares(r, keep, &s0, &s1, &n4);
     }
-    f64x2 s = wasm_f64x2_add(s0, s1);
-    double t = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
-    int n = wasm_i32x4_extract_lane(n4, 0) + wasm_i32x4_extract_lane(n4, 1) +
-            wasm_i32x4_extract_lane(n4, 2) + wasm_i32x4_extract_lane(n4, 3);
+    double t = sum_lanes(s0, s1);
+    int n = count_lanes(n4);
     for (; c < width; c++) {
       const double x = d[c];
       if (x != 0) {
