@@ -1,9 +1,10 @@
 /**
- * The bindings of the wasm reduction kernels (per-pixel squared norms, deramp row sums,
- * masked sums of squares, the fused series fit, the fused ramp removal): copy the inputs into the module's memory,
- * run the C kernel, copy the (small) outputs back. Calls are cut into slabs of about
- * `slabBytes` of data: columns (pixels) for the squared norms and the series fit, rows for
- * the row sums, rows and, for rows longer than a slab, pieces of rows for the sums of
+ * The bindings of the wasm reduction and streaming kernels (per-pixel squared norms, deramp
+ * row sums, masked sums of squares, the fused series fit, the fused ramp removal): copy the
+ * inputs into the module's memory, run the C kernel, copy the outputs back. Calls are cut into
+ * slabs of about `slabBytes` of data (at most {@link CACHE_SLAB_BYTES} for the streaming
+ * kernels): columns (pixels) for the squared norms and the series fit, rows for the row sums
+ * and the ramp removal, rows and, for rows longer than a slab, pieces of rows for the sums of
  * squares.
  * @module
  */

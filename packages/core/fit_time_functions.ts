@@ -9,9 +9,9 @@
  * the GEMMs, loaded (float32 to float64, referenced) and stored by the caller's
  * {@link BlockSource}, so no float64 copy of the whole block is ever made.
  * A source that offers its float32 block ({@link BlockSource.float32}) is fit by the fused
- * kernel `Solver.fitSeriesFloat32` instead (all but bootstrap and a residual that keeps some
- * signal, `--rm-timefun`): one pass
- * over the float32 data, no tiles loaded by the caller.
+ * kernel `Solver.fitSeriesFloat32` instead (every option but the bootstrap and a stored
+ * residual that keeps some signal, `--rm-timefun`): one pass over the float32 data, no tiles
+ * loaded by the caller.
  * Pixels missing some dates (NaN) are grouped by their pattern of missing dates and each
  * group is fit with its own rows of G (MintPy stops with an error on such pixels).
  * @module
@@ -298,8 +298,9 @@ function fitTiles(
 
 /**
  * The fused fit of a float32 source: one kernel call for the whole block, then the pixels
- * the kernel lists as special (sum NaN or zero). Such a pixel with a NaN sum is loaded on
- * its own to count its NaN dates; skipped pixels get a NaN residual.
+ * the kernel lists as special (sum NaN or zero), with each one's NaN count and the sum of its
+ * other values: MintPy's mask decides which are fit; one missing only some dates is loaded
+ * on its own for its own fit; skipped pixels get a NaN residual.
  */
 function fitFused(
   ctx: ColumnContext,
