@@ -74,6 +74,18 @@ export interface BlockFitCounts {
   rankDeficientResamples: number;
 }
 
+/** Counts of nothing yet, to add blocks' counts to. */
+export function zeroBlockFitCounts(): BlockFitCounts {
+  return {
+    fitted: 0,
+    skipped: 0,
+    partial: 0,
+    partialPatterns: 0,
+    unsolvable: 0,
+    rankDeficientResamples: 0,
+  };
+}
+
 /** Results of a block fit; pixels not fit hold 0. */
 export interface BlockFit {
   /** `P x lanes` parameters. */
@@ -158,14 +170,7 @@ export function fitTimeFunctionsStream(
   const std = work.f64("std", p * lanes);
   const e2 = work.f64("e2", lanes);
   const fitted = work.u8("fitted", lanes);
-  const counts: BlockFitCounts = {
-    fitted: 0,
-    skipped: 0,
-    partial: 0,
-    partialPatterns: 0,
-    unsolvable: 0,
-    rankDeficientResamples: 0,
-  };
+  const counts = zeroBlockFitCounts();
   const ctx = columnContext(
     solver,
     fit,

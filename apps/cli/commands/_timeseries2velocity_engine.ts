@@ -19,6 +19,7 @@ import {
   type TimeSeriesCovariance,
   type UncertaintyMethod,
   Workspace,
+  zeroBlockFitCounts,
 } from "@vinsar/core";
 
 /** How the dates fit are taken out of a float32 block read from the file. */
@@ -247,14 +248,7 @@ export class WorkerEngine implements FitEngine {
     );
     const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
     const e2 = new Float64Array(lanes), fitted = new Uint8Array(lanes);
-    const counts: BlockFitCounts = {
-      fitted: 0,
-      skipped: 0,
-      partial: 0,
-      partialPatterns: 0,
-      unsolvable: 0,
-      rankDeficientResamples: 0,
-    };
+    const counts = zeroBlockFitCounts();
     replies.forEach((reply, i) => {
       if (reply.type !== "done") throw new Error("worker: unexpected reply");
       const { start, count } = parts[i]!, f = reply.fit;

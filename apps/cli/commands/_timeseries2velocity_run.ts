@@ -25,6 +25,7 @@ import {
   timeFunctionOutputs,
   type TimeSeriesCovariance,
   Workspace,
+  zeroBlockFitCounts,
 } from "@vinsar/core";
 import {
   CovarianceFile,
@@ -184,7 +185,7 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
           ts.chunkRows ?? chunker.rowsPerBlock,
         );
       }
-      const totals = zeroCounts();
+      const totals = zeroBlockFitCounts();
       const progress = new Progress("fitting", L * W);
       const maxLanes = chunker.rowsPerBlock * W;
       const buffers = Array.from(
@@ -323,17 +324,6 @@ function blockCovariance(
     }
   }
   return { kind, values: v };
-}
-
-function zeroCounts(): BlockFitCounts {
-  return {
-    fitted: 0,
-    skipped: 0,
-    partial: 0,
-    partialPatterns: 0,
-    unsolvable: 0,
-    rankDeficientResamples: 0,
-  };
 }
 
 /** MintPy's pixel count line, and warnings for what MintPy would not have done. */
