@@ -116,6 +116,35 @@ Deno.test("writer is atomic: nothing at the path until commit, nothing left afte
   }
 });
 
+Deno.test("writer replaces an older output at commit; an aborted rewrite keeps the old one", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const path = `${tmp}/out.h5`;
+    const write = async (value: number) => {
+      const w = await H5Writer.create(path);
+      w.create("x", [2, 3], "<f");
+      w.write("x", [[0, 2]], new Float32Array(6).fill(value));
+      return w;
+    };
+    const values = async () => {
+      const r = await H5Reader.open(path);
+      try {
+        return Array.from(r.read("x"));
+      } finally {
+        r.close();
+      }
+    };
+    (await write(1)).commit();
+    (await write(2)).commit();
+    deepStrictEqual(await values(), [2, 2, 2, 2, 2, 2]);
+    (await write(3)).abort();
+    deepStrictEqual(await values(), [2, 2, 2, 2, 2, 2]);
+    deepStrictEqual([...Deno.readDirSync(tmp)].map((e) => e.name), ["out.h5"]);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
 Deno.test("writer refuses an unwritable folder with a one-line error", async () => {
   await rejects(
     H5Writer.create("/nonexistent-dir/out.h5"),
