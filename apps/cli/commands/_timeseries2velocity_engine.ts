@@ -203,28 +203,68 @@ export class LocalEngine implements FitEngine {
   close(): void {}
 }
 
+/** Where the workers write a block's fit: arrays over SharedArrayBuffers, sized for it. */
+export interface SharedFit {
+  readonly params: Float64Array;
+  readonly std: Float64Array;
+  readonly e2: Float64Array;
+  readonly fitted: Uint8Array;
+}
+
+/** A worker's share of a block: lanes `[start, start + count)`, its results into `out`. */
+export interface FitJobMessage {
+  readonly type: "fit";
+  readonly job: BlockJob;
+  readonly start: number;
+  readonly count: number;
+  readonly out: SharedFit;
+}
+
+/**
+ * Copy the fit (`p` parameters) of lanes `[start, start + count)` into a whole block's
+ * arrays (`lanes`).
+ */
+export function writeFitPart(
+  fit: BlockFit,
+  out: SharedFit,
+  p: number,
+  lanes: number,
+  start: number,
+  count: number,
+): void {
+  for (let j = 0; j < p; j++) {
+    out.params.set(fit.params.subarray(j * count, (j + 1) * count), j * lanes + start);
+    out.std.set(fit.std.subarray(j * count, (j + 1) * count), j * lanes + start);
+  }
+  out.e2.set(fit.e2.subarray(0, count), start);
+  out.fitted.set(fit.fitted.subarray(0, count), start);
+}
+
 /** Messages from a worker. */
 type WorkerReply =
   | { type: "ready" }
   | { type: "error"; message: string }
-  | { type: "done"; fit: BlockFit };
+  | { type: "done"; counts: BlockFitCounts };
 
 /**
  * Fits each block split by pixels across workers; the block (`raw`) must live in a
- * SharedArrayBuffer so every worker reads, and writes its residual, in place.
+ * SharedArrayBuffer so every worker reads, and writes its residual, in place. The workers
+ * write the fit into shared arrays that the next block reuses (no fresh memory per block:
+ * on a VM, first touches of new pages cost more than the copies).
  */
 export class WorkerEngine implements FitEngine {
   readonly name: string;
   readonly #workers: Worker[];
   readonly #numParams: number;
+  #out: SharedFit | null = null;
 
   private constructor(workers: Worker[], numParams: number) {
     this.#workers = workers;
     this.#numParams = numParams;
-    this.name = `${workers.length} workers`;
+    this.name = `${workers.length} worker${workers.length > 1 ? "s" : ""}`;
   }
 
-  /** Start `n` workers and build the fit in each; rejects if one fails. */
+  /** Start `n` workers (prestarted ones first) and build the fit in each; rejects if one fails. */
   static async start(spec: FitSpec, n: number): Promise<WorkerEngine> {
     const workers = await startWorkers(
       new URL("./_timeseries2velocity_worker.ts", import.meta.url),
@@ -234,8 +274,24 @@ export class WorkerEngine implements FitEngine {
     return new WorkerEngine(workers, spec.fit.numParams);
   }
 
+  /** The shared output arrays, grown to `lanes`. */
+  #outputs(lanes: number): SharedFit {
+    const p = this.#numParams;
+    if (!this.#out || this.#out.e2.length < lanes) {
+      const f64 = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
+      this.#out = {
+        params: f64(p * lanes),
+        std: f64(p * lanes),
+        e2: f64(lanes),
+        fitted: new Uint8Array(new SharedArrayBuffer(lanes)),
+      };
+    }
+    return this.#out;
+  }
+
   async fitBlock(job: BlockJob): Promise<BlockFit> {
     const { lanes } = job, p = this.#numParams, k = this.#workers.length;
+    const out = this.#outputs(lanes);
     const step = Math.ceil(lanes / k / 8) * 8;
     const parts: Array<{ start: number; count: number }> = [];
     for (let a = 0; a < lanes; a += step) {
@@ -243,31 +299,29 @@ export class WorkerEngine implements FitEngine {
     }
     const replies = await Promise.all(
       parts.map((part, i) =>
-        request<WorkerReply>(this.#workers[i]!, { type: "fit", job, ...part })
+        request<WorkerReply>(
+          this.#workers[i]!,
+          { type: "fit", job, ...part, out } satisfies FitJobMessage,
+        )
       ),
     );
-    const params = new Float64Array(p * lanes), std = new Float64Array(p * lanes);
-    const e2 = new Float64Array(lanes), fitted = new Uint8Array(lanes);
     const counts = zeroBlockFitCounts();
-    replies.forEach((reply, i) => {
+    for (const reply of replies) {
       if (reply.type !== "done") throw new Error("worker: unexpected reply");
-      const { start, count } = parts[i]!, f = reply.fit;
-      for (let j = 0; j < p; j++) {
-        params.set(f.params.subarray(j * count, (j + 1) * count), j * lanes + start);
-        std.set(f.std.subarray(j * count, (j + 1) * count), j * lanes + start);
-      }
-      e2.set(f.e2, start);
-      fitted.set(f.fitted, start);
       for (const key of Object.keys(counts) as Array<keyof BlockFitCounts>) {
-        counts[key] += f.counts[key];
+        counts[key] += reply.counts[key];
       }
-    });
-    return { params, std, e2, fitted, counts };
+    }
+    return {
+      params: out.params.subarray(0, p * lanes),
+      std: out.std.subarray(0, p * lanes),
+      e2: out.e2.subarray(0, lanes),
+      fitted: out.fitted.subarray(0, lanes),
+      counts,
+    };
   }
 
   close(): void {
     for (const w of this.#workers) w.terminate();
   }
 }
-
-/** Post a message to a worker and wait for its reply (an error reply rejects). */

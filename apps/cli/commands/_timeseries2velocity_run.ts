@@ -132,10 +132,15 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
   }
   // Workers fit a block from shared memory while the main thread reads the next one (two
   // read buffers) and writes the previous one.
+  const bootstrap = s.uncertainty === "bootstrap";
   const useWorkers = ctx.workers > 1 &&
     (s.workersRequested ||
-      n * L * W >= MIN_VALUES_FOR_WORKERS[s.uncertainty === "bootstrap" ? "bootstrap" : "other"]);
-  const starting = useWorkers ? WorkerEngine.start(spec, ctx.workers) : null;
+      n * L * W >= MIN_VALUES_FOR_WORKERS[bootstrap ? "bootstrap" : "other"]);
+  // The bootstrap's fit outweighs its reads: every thread fits. Else the main thread reads
+  // and writes while the other threads fit.
+  const starting = useWorkers
+    ? WorkerEngine.start(spec, bootstrap ? ctx.workers : ctx.workers - 1)
+    : null;
   starting?.catch(() => {}); // handled where awaited
 
   const datasets = timeFunctionDatasets(s.model);

@@ -9,14 +9,17 @@ import { KEY_ATTRIBUTES } from "../../validate/compare.ts";
 const ref = referenceDir();
 const CLI = new URL("../main.ts", import.meta.url).pathname;
 
-/** Run `vinsar timeseries2velocity <args>` in `cwd` (quiet); exit code and stderr. */
+/**
+ * Run `vinsar timeseries2velocity <args>` in `cwd` (quiet unless `env` sets VINSAR_LOG); exit
+ * code and stderr.
+ */
 async function t2v(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "timeseries2velocity", ...args, "-q"],
+    args: ["run", "-A", CLI, "timeseries2velocity", ...args, ...(env.VINSAR_LOG ? [] : ["-q"])],
     cwd,
     stdout: "null",
     stderr: "piped",
@@ -161,6 +164,44 @@ Deno.test({
         a.close();
         b.close();
         m.close();
+      }
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "residue fit in a worker while the main thread reads: the same bytes as in-process",
+  ignore: ref === null,
+  async fn() {
+    const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
+    try {
+      Deno.copyFileSync(`${ref}/mexico-city/timeseries.h5`, `${dir}/timeseries.h5`);
+      const args = ["timeseries.h5", "--periodic", "1", "--save-res"];
+      const [one, pool] = await Promise.all([
+        t2v([...args, "-o", "one.h5", "--res-file", "one_res.h5", "--workers", "1"], dir),
+        t2v(
+          [...args, "-o", "pool.h5", "--res-file", "pool_res.h5", "--workers", "2"],
+          dir,
+          { VINSAR_MAX_BLOCK_ROWS: "7", VINSAR_LOG: "debug" },
+        ),
+      ]);
+      strictEqual(one.code, 0, one.stderr);
+      strictEqual(pool.code, 0, pool.stderr);
+      ok(pool.stderr.includes("1 worker"), "the fit ran in one worker");
+      for (const [x, y] of [["one.h5", "pool.h5"], ["one_res.h5", "pool_res.h5"]]) {
+        const a = await H5Reader.open(`${dir}/${x}`), b = await H5Reader.open(`${dir}/${y}`);
+        try {
+          deepStrictEqual(a.datasets().sort(), b.datasets().sort());
+          for (const name of a.datasets()) {
+            if (name === "date") deepStrictEqual(a.readStrings(name), b.readStrings(name));
+            else deepStrictEqual(a.read(name), b.read(name), name);
+          }
+        } finally {
+          a.close();
+          b.close();
+        }
       }
     } finally {
       Deno.removeSync(dir, { recursive: true });
