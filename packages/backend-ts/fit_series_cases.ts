@@ -101,12 +101,17 @@ export function randomFitSeries(
   };
 }
 
-/** Run `fit` (a backend's kernel) on a copy of the problem's block. */
+/**
+ * Run `fit` (a backend's kernel) on a copy of the problem's block, made in `place(length)`
+ * when given (e.g. a backend's `blockBuffer`), else in a new array.
+ */
 export function callFitSeries(
   fit: Solver["fitSeriesFloat32"],
   c: FitSeriesProblem,
+  place?: (length: number) => Float32Array,
 ): FitSeriesResult {
-  const data = c.data.slice();
+  const data = place ? place(c.data.length) : new Float32Array(c.data.length);
+  data.set(c.data);
   const params = new Float64Array(c.p * c.ldParams).fill(-7);
   const sums = new Float64Array(c.lanes).fill(-7), e2 = new Float64Array(c.lanes).fill(-7);
   let residual: Float32Array | null = null, residualOffset: Int32Array | null = null;
@@ -152,7 +157,8 @@ export function callFitSeries(
     special: special.slice(0, count),
     specialNaN: specialNaN.slice(0, count),
     specialSum: specialSum.slice(0, count),
-    residual,
+    // A copy: `data` may be memory the next call reuses.
+    residual: residual === data ? data.slice() : residual,
     residualOffset,
   };
 }

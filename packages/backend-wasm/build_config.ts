@@ -24,7 +24,9 @@ export const HEADERS: readonly string[] = ["kernels.h"];
 /**
  * clang flags. Fixed, with no path or timestamp, so the output is byte-reproducible:
  * `--strip-all` drops the name and producers sections. No relaxed SIMD: its FMA opcodes
- * from clang 14 do not validate in Deno's V8.
+ * from clang 14 do not validate in Deno's V8. The memory is imported and shared (`env.memory`,
+ * up to 4 GiB): a shared memory never detaches its buffer when it grows, so a block read
+ * straight into it stays valid across kernel calls (see `Solver.blockBuffer`).
  */
 export const CLANG_FLAGS: readonly string[] = [
   "--target=wasm32",
@@ -33,6 +35,7 @@ export const CLANG_FLAGS: readonly string[] = [
   "-O3",
   "-msimd128",
   "-mbulk-memory",
+  "-matomics",
   "-std=c11",
   "-Wall",
   "-Wextra",
@@ -41,6 +44,9 @@ export const CLANG_FLAGS: readonly string[] = [
   "-Wl,--export=__heap_base",
   "-Wl,-z,stack-size=65536",
   "-Wl,--strip-all",
+  "-Wl,--import-memory",
+  "-Wl,--shared-memory",
+  "-Wl,--max-memory=4294967296",
 ];
 
 /** Folder of this package (a file URL ending in "/"). */

@@ -45,10 +45,20 @@ export function kernelsHash(): Promise<string> {
   return Promise.resolve(KERNELS_WASM_SHA256);
 }
 
-/** A new solver on its own instance (own memory) of the kernels. */
+/** Pages of 64 KiB a kernel memory may grow to (the module's own maximum, 4 GiB). */
+const MAX_PAGES = 65536;
+
+/** A new solver on its own instance (own shared memory) of the kernels. */
 export async function createWasmSolver(options: WasmSolverOptions = {}): Promise<WasmSolver> {
-  const instance = await WebAssembly.instantiate(await loadKernels(), {});
-  return wasmSolverFromInstance(instance, options);
+  const module = await loadKernels();
+  const want = WebAssembly.Module.imports(module).find((i) => i.kind === "memory");
+  if (!want) throw new Error("kernels.wasm does not import its memory");
+  // The module's data and stack need a few pages; the arena grows it from there.
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, {
+    [want.module]: { [want.name]: memory },
+  });
+  return wasmSolverFromInstance(instance, memory, options);
 }
 
 /** Factory for the backend registry. */

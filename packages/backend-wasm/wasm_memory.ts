@@ -20,7 +20,12 @@ export type ResidentOffsets = number[];
 /** Linear-memory allocator of one kernel module instance. */
 export class WasmArena {
   readonly memory: WebAssembly.Memory;
-  readonly #base: number;
+  /** First free byte of the module's memory: where the block region starts. */
+  readonly #heapStart: number;
+  #blockBytes = 0;
+  /** The memory's buffer objects that block views were made on (a new one after a growth). */
+  readonly #blockBuffers = new WeakSet<ArrayBufferLike>();
+  #base: number;
   #residentTop: number;
   #top: number;
   #resident = new Map<object, ResidentOffsets>();
@@ -33,7 +38,40 @@ export class WasmArena {
   /** @param heapBase first free byte of the memory (the module's `__heap_base`). */
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
-    this.#base = this.#residentTop = this.#top = alignUp(heapBase);
+    this.#heapStart =
+      this.#base =
+      this.#residentTop =
+      this.#top =
+        alignUp(heapBase);
+  }
+
+  /**
+   * `length` float32 values at the bottom of the memory, below the resident inputs and the
+   * scratch, kept across calls: a caller reads its blocks straight into it and the kernels
+   * read them in place (see `Solver.blockBuffer`). A larger request moves the resident
+   * inputs and the scratch up (the inputs are reloaded when next used). The memory being
+   * shared, the view stays valid when the memory grows.
+   */
+  block(length: number): Float32Array {
+    const bytes = alignUp(length * 4);
+    if (bytes > this.#blockBytes) {
+      this.#blockBytes = bytes;
+      this.#base = this.#residentTop = this.#top = this.#heapStart + bytes;
+      this.#resident.clear();
+      this.alloc(0);
+    }
+    const buffer = this.memory.buffer;
+    this.#blockBuffers.add(buffer);
+    return new Float32Array(buffer, this.#heapStart, length);
+  }
+
+  /** Byte offset of `a` in this memory when it lies in the block region, else -1. */
+  blockOffset(a: Float32Array): number {
+    if (!this.#blockBuffers.has(a.buffer)) return -1;
+    const end = this.#heapStart + this.#blockBytes;
+    return a.byteOffset >= this.#heapStart && a.byteOffset + a.byteLength <= end
+      ? a.byteOffset
+      : -1;
   }
 
   /** Bytes of linear memory currently reserved by the module. */

@@ -193,15 +193,21 @@ export function bindReductions(
     const { special, specialNaN, specialSum } = f;
     if (lanes <= 0) return 0;
     const hasRef = refOffset >= 0;
-    // The residual goes over the gathered data when it lands where each date was read from;
-    // else it has its own rows, gathered too, since the kernel leaves some pixels as they are.
+    // The residual goes over the data when it lands where each date was read from; else it
+    // has its own rows, gathered too, since the kernel leaves some pixels as they are.
     const inPlace = residual === data && residualOffset!.every((o, k) => o === rowOffset[k]);
     const ownResidual = residual !== null && !inPlace;
-    // Per pixel: its dates (and reference) in float32; parameters, std, sum, e2, special.
-    const perLane = (n * (ownResidual ? 2 : 1) + (hasRef ? 1 : 0)) * 4 + (2 * p + 3) * 8 + 8;
-    const fixed = (n + 2 * n * p + p + 4 * (n + p)) * 8;
+    // A block in this module's memory (Solver.blockBuffer) is read, and its residual written,
+    // where it is: no slab is gathered.
+    const dataAt = ownResidual ? -1 : arena.blockOffset(data);
+    const gather = dataAt < 0;
+    // Per pixel: its dates (and reference) in float32 when gathered; parameters, std, sum,
+    // e2, special.
+    const perLane = (gather ? (n * (ownResidual ? 2 : 1) + (hasRef ? 1 : 0)) * 4 : 0) +
+      (2 * p + 3) * 8 + 8;
+    const fixed = (n + 2 * n * p + p + 4 * (n + p)) * 8 + 8 * n;
     // Slabs of a few hundred pixels: the kernel walks each pixel's dates down the rows, so
-    // the rows should stay in the L2 cache (and within its TLB reach) while it does.
+    // gathered rows should stay in the L2 cache (and within its TLB reach) while it does.
     const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + fixed);
     const cw = lanes * perLane + fixed <= slab
       ? lanes
@@ -211,23 +217,31 @@ export function bindReductions(
       const t0 = now();
       const w = Math.min(cw, lanes - l0);
       arena.beginCall();
-      const oD = arena.alloc(n * w * 4), oR = hasRef ? arena.alloc(w * 4) : 0;
+      // Row offsets of the dates (floats from oD), the residual's too (from oRes).
+      const oOff = arena.alloc(n * 4);
+      const oD = gather ? arena.alloc(n * w * 4) : dataAt + 4 * l0;
+      const oR = !hasRef ? 0 : gather ? arena.alloc(w * 4) : dataAt + 4 * (refOffset + l0);
       const oSh = arena.alloc(n * 8), oPi = arena.alloc(n * p * 8), oG = arena.alloc(n * p * 8);
       const oP = arena.alloc(p * w * 8), oSu = arena.alloc(w * 8), oE = arena.alloc(w * 8);
       const oF = stdScale ? arena.alloc(p * 8) : 0, oStd = stdScale ? arena.alloc(p * w * 8) : 0;
       const oSp = arena.alloc(w * 4), oS = arena.alloc(4 * (n + p) * 8);
       const oSpN = arena.alloc(w * 4), oSpS = arena.alloc(w * 8);
       const oRes = ownResidual ? arena.alloc(n * w * 4) : oD;
-      const f32 = arena.f32, f64 = arena.f64;
-      for (let k = 0; k < n; k++) {
-        const s = rowOffset[k]! + l0;
-        f32.set(data.subarray(s, s + w), (oD >> 2) + k * w);
+      const f32 = arena.f32, f64 = arena.f64, i32 = arena.i32;
+      if (gather) {
+        for (let k = 0; k < n; k++) {
+          const s = rowOffset[k]! + l0;
+          f32.set(data.subarray(s, s + w), (oD >> 2) + k * w);
+          i32[(oOff >> 2) + k] = k * w;
+        }
+        for (let k = 0; k < n && ownResidual; k++) {
+          const s = residualOffset![k]! + l0;
+          f32.set(residual!.subarray(s, s + w), (oRes >> 2) + k * w);
+        }
+        if (hasRef) f32.set(data.subarray(refOffset + l0, refOffset + l0 + w), oR >> 2);
+      } else {
+        i32.set(rowOffset.subarray(0, n), oOff >> 2);
       }
-      for (let k = 0; k < n && ownResidual; k++) {
-        const s = residualOffset![k]! + l0;
-        f32.set(residual!.subarray(s, s + w), (oRes >> 2) + k * w);
-      }
-      if (hasRef) f32.set(data.subarray(refOffset + l0, refOffset + l0 + w), oR >> 2);
       f64.set(shift.subarray(0, n), oSh >> 3);
       f64.set(pinv.subarray(0, p * n), oPi >> 3);
       f64.set(design.subarray(0, n * p), oG >> 3);
@@ -238,6 +252,7 @@ export function bindReductions(
         p,
         w,
         oD,
+        oOff,
         oR,
         oSh,
         scale,
@@ -247,6 +262,7 @@ export function bindReductions(
         oSu,
         oE,
         residual ? oRes : 0,
+        oOff,
         oF,
         oStd,
         oSp,
@@ -259,13 +275,12 @@ export function bindReductions(
       if (stdScale) copyBlock(f64, oStd >> 3, w, p, w, std!, l0, ldParams);
       sums.set(f64.subarray(oSu >> 3, (oSu >> 3) + w), l0);
       e2.set(f64.subarray(oE >> 3, (oE >> 3) + w), l0);
-      const i32 = arena.i32;
       for (let i = 0; i < count; i++) {
         specialNaN[numSpecial] = i32[(oSpN >> 2) + i]!;
         specialSum[numSpecial] = f64[(oSpS >> 3) + i]!;
         special[numSpecial++] = l0 + i32[(oSp >> 2) + i]!;
       }
-      if (residual) {
+      if (residual && gather) {
         for (let k = 0; k < n; k++) {
           const s = (oRes >> 2) + k * w;
           residual.set(f32.subarray(s, s + w), residualOffset![k]! + l0);

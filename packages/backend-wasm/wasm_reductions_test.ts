@@ -115,9 +115,15 @@ Deno.test("wasm fitSeriesFloat32 is bit-identical to ts: params, sums, e2, std, 
   for (let trial = 0; trial < 100; trial++) {
     const c = randomFitSeries(rand);
     const want = callFitSeries(ts.fitSeriesFloat32.bind(ts), c);
-    for (const w of wasmSolvers) {
-      const got = callFitSeries(w.fitSeriesFloat32.bind(w), c);
-      const what = `trial ${trial}: ${c.n} dates x ${c.p} params x ${c.lanes} px, ${c.residual}`;
+    // Each solver on a gathered copy of the block, then on the block in its own memory.
+    const runs = wasmSolvers.flatMap((w) => [
+      { w, place: undefined, how: "gathered" },
+      { w, place: (n: number) => w.blockBuffer(n), how: "in place" },
+    ]);
+    for (const { w, place, how } of runs) {
+      const got = callFitSeries(w.fitSeriesFloat32.bind(w), c, place);
+      const what =
+        `trial ${trial}: ${c.n} dates x ${c.p} params x ${c.lanes} px, ${c.residual}, ${how}`;
       strictEqual(bits(got.params), bits(want.params), `${what}: params`);
       strictEqual(bits(got.sums), bits(want.sums), `${what}: sums`);
       strictEqual(bits(got.e2), bits(want.e2), `${what}: e2`);

@@ -10,7 +10,10 @@ import { gatherLanes, scatterLanes, WasmArena } from "./wasm_memory.ts";
 import { bindDgemm } from "./wasm_dgemm.ts";
 import { bindReductions } from "./wasm_reductions.ts";
 
-/** The exports of `kernels.wasm` (pointers are byte offsets into `memory`). */
+/**
+ * The exports of `kernels.wasm` (pointers are byte offsets into `memory`), with the shared
+ * memory it imports as `env.memory`.
+ */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
@@ -100,14 +103,16 @@ export interface KernelExports {
     scratch: number,
   ): void;
   /**
-   * `ref`, `residual`, `stdScale` 0 = none (`residual` may be `data`); scratch
-   * `4 * (n + p)` doubles; returns the count of `special`.
+   * Date k of pixel l at `data + 4 * (rowOff[k] + l)`, its residual at
+   * `residual + 4 * (resOff[k] + l)`; `ref`, `residual`, `stdScale` 0 = none (`residual` may
+   * be `data`); scratch `4 * (n + p)` doubles; returns the count of `special`.
    */
   fit_series_f32(
     n: number,
     p: number,
     lanes: number,
     data: number,
+    rowOff: number,
     ref: number,
     shift: number,
     scale: number,
@@ -117,6 +122,7 @@ export interface KernelExports {
     sums: number,
     e2: number,
     residual: number,
+    resOff: number,
     stdScale: number,
     std: number,
     special: number,
@@ -173,6 +179,8 @@ export interface WasmSolverOptions {
 /** The WASM solver, with its memory and optional per-kernel profile. */
 export interface WasmSolver extends Solver, ScratchBounded {
   readonly arena: WasmArena;
+  /** See {@link Solver.blockBuffer}: a region at the bottom of the module's shared memory. */
+  blockBuffer(length: number): Float32Array;
   /** Bound of the module memory used for call data: two slabs (see {@link ScratchBounded}). */
   readonly scratchBytes: number;
   /** Per-kernel timings when created with `profile: true`, else null. */
@@ -206,12 +214,13 @@ function laneSlab(lanes: number, bytesPerLane: number, slab: number): number {
   return Math.max(8, Math.floor(slab / bytesPerLane / 8) * 8);
 }
 
-/** Wrap an instantiated `kernels.wasm`. */
+/** Wrap an instantiated `kernels.wasm` and the memory it was given. */
 export function wasmSolverFromInstance(
   instance: WebAssembly.Instance,
+  memory: WebAssembly.Memory,
   options: WasmSolverOptions = {},
 ): WasmSolver {
-  const k = instance.exports as unknown as KernelExports;
+  const k = { ...instance.exports, memory } as unknown as KernelExports;
   const arena = new WasmArena(k.memory, Number(k.__heap_base.value));
   const slab = options.slabBytes ?? DEFAULT_SLAB;
   const gemmSlab = options.gemmSlabBytes ?? DEFAULT_GEMM_SLAB;
@@ -334,6 +343,7 @@ export function wasmSolverFromInstance(
     arena,
     scratchBytes: 2 * slab,
     profile,
+    blockBuffer: (length) => arena.block(length),
     dgemm: bindDgemm(
       k,
       arena,

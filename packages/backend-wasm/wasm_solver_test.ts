@@ -3,7 +3,7 @@
  * random problems (odd sizes, strides, lane counts, slab-splitting paths), to 1e-12
  * relative (the sin/cos-based temporal coherence: to its stated 1e-9 absolute).
  */
-import { ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { buildNetwork, planNetworkSystem, type Solver } from "@vinsar/core";
 import { createWasmSolver } from "./mod.ts";
@@ -300,4 +300,54 @@ Deno.test("sparseCholeskySolveRange solves only its lanes, exactly as the whole 
     const want = Array.from(sAll, (x, p) => (p >= 8 && p < 29 ? x : 7));
     strictEqual([...s].join(""), want.join(""));
   }
+});
+
+Deno.test("blockBuffer: views survive memory growth and larger blocks; the Cholesky plans reload", async () => {
+  const w = await createWasmSolver();
+  const rand = uniformRandom(17);
+  const lanes = 37, N = 12;
+  const { plan, scatter, obs, weight } = randomSystem(N, 20, lanes, rand);
+  const solve = () => {
+    const values = new Float64Array(plan.nnz * lanes), rhs = new Float64Array(plan.n * lanes);
+    w.assembleNormalEquations(plan, scatter, lanes, obs, weight, values, rhs);
+    const status = new Uint8Array(lanes);
+    w.sparseCholeskySolve(plan, lanes, values, rhs, status);
+    return [...rhs, ...status];
+  };
+  const before = solve(); // the plan is now resident
+  const small = w.blockBuffer(1000);
+  small.fill(3);
+  strictEqual(w.arena.blockOffset(small), small.byteOffset);
+  // A bigger block moves the resident inputs and scratch up; a big call grows the memory.
+  const big = w.blockBuffer(3_000_000);
+  const grownFrom = w.arena.byteLength;
+  const m = 3, n = 200_000, k = 8;
+  const c = new Float64Array(m * n);
+  w.dgemm(
+    false,
+    false,
+    m,
+    n,
+    k,
+    1,
+    new Float64Array(m * k).fill(1),
+    k,
+    new Float64Array(k * n).fill(1),
+    n,
+    0,
+    c,
+    n,
+  );
+  ok(c.every((x) => x === 8));
+  ok(w.arena.byteLength >= grownFrom);
+  // The old views still see the region (the memory is shared: nothing was detached).
+  strictEqual(small.length, 1000);
+  ok(small.every((x) => x === 3), "the small view kept its values");
+  strictEqual(big[999], 3, "the bigger block starts where the small one did");
+  big[2_999_999] = 5;
+  strictEqual(w.blockBuffer(3_000_000)[2_999_999], 5, "the same region is handed out again");
+  deepStrictEqual(solve(), before, "the plan reloaded above the block gives the same solve");
+  // Arrays outside the region are not taken for it.
+  strictEqual(w.arena.blockOffset(new Float32Array(10)), -1);
+  strictEqual(w.arena.blockOffset(new Float32Array(w.arena.memory.buffer, 0, 4)), -1);
 });

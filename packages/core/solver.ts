@@ -226,6 +226,15 @@ export interface Solver {
   fitSeriesFloat32(fit: SeriesFit): number;
 
   /**
+   * Optional: `length` float32 values in memory that this backend's float32 kernels
+   * ({@link Solver.fitSeriesFloat32}) read, and write their residual into, in place, with no
+   * copy in or out. A block loop reads each block straight into it. One region per solver:
+   * the next call hands out the same memory (grown when asked for more), so one block lives
+   * there at a time. Backends whose kernels work on JavaScript arrays do not offer it.
+   */
+  blockBuffer?(length: number): Float32Array;
+
+  /**
    * The per-row sums of a deramp fit (MintPy's `deramp`) over float32 image rows. Pixel `c`
    * of data row `i` (mask row `r = i % maskRows`) is *valid* when it is in the mask
    * (`mask[r * width + c] != 0`, or `mask` null) and its value is finite and non-zero;

@@ -295,26 +295,34 @@ export class H5Reader {
    * Read a hyperslab straight into `dest` at `destOffset`, converting to `dest`'s element
    * type (e.g. float32 on disk into a Float64Array), with no intermediate JavaScript array:
    * for block loops that reuse one buffer, this keeps memory flat.
+   * @param outerStride where each index of the first dimension starts in `dest`, relative to
+   *   the previous one (default: right after it, C order).
    */
   readInto(
     name: string,
     ranges: Array<[number, number]>,
     dest: NumericArray,
     destOffset = 0,
+    outerStride?: number,
   ): void {
     const ds = this.#dataset(name);
     const info = this.info(name);
     const full: Array<[number, number]> = info.shape.map((n, i) => ranges[i] ?? [0, n]);
     const count = full.reduce((p, [a, b]) => p * (b - a), 1);
-    if (destOffset + count > dest.length) {
+    const outer = full.length > 0 ? full[0]![1] - full[0]![0] : 1;
+    const inner = outer > 0 ? count / outer : 0;
+    const stride = outerStride ?? inner;
+    const span = outer > 0 ? (outer - 1) * stride + inner : 0;
+    if (stride < inner || destOffset + span > dest.length) {
       throw new RangeError(
-        `readInto ${name}: destination holds ${dest.length - destOffset} of ${count} values`,
+        `readInto ${name}: destination holds ${dest.length - destOffset} of ${span} values` +
+          (stride < inner ? ` (stride ${stride} under ${inner})` : ""),
       );
     }
     const View = viewType(info.dtype);
     const md = guarded(`${this.path}: dataset ${name}`, () => ds.metadata);
     if (!View || md.littleEndian === false || count === 0) {
-      if (count > 0) dest.set(this.read(name, ranges), destOffset);
+      if (count > 0) placeRows(dest, this.read(name, ranges), destOffset, outer, inner, stride);
       return;
     }
     for (const [i, [a, b]] of full.entries()) {
@@ -348,7 +356,14 @@ export class H5Reader {
           BigInt(ptr),
         );
         // The heap may have grown during the read: take its buffer only now.
-        dest.set(new View(Module.HEAPU8.buffer, ptr, count), destOffset);
+        placeRows(
+          dest,
+          new View(Module.HEAPU8.buffer, ptr, count),
+          destOffset,
+          outer,
+          inner,
+          stride,
+        );
       } finally {
         Module._free(ptr);
       }
@@ -615,4 +630,22 @@ function defaultChunks(shape: number[], bytes: number): number[] {
     for (let i = 0; i < chunks.length - 2; i++) chunks[i] = 1;
   }
   return chunks;
+}
+
+/** Copy `outer` runs of `inner` values of `src` into `dest`, `stride` apart from `at`. */
+function placeRows(
+  dest: NumericArray,
+  src: NumericArray,
+  at: number,
+  outer: number,
+  inner: number,
+  stride: number,
+): void {
+  if (stride === inner) {
+    dest.set(src as never, at);
+    return;
+  }
+  for (let i = 0; i < outer; i++) {
+    dest.set(src.subarray(i * inner, (i + 1) * inner) as never, at + i * stride);
+  }
 }

@@ -171,3 +171,30 @@ Deno.test("readInto converts into a reused buffer and equals read()", async () =
     r.close();
   }
 });
+
+Deno.test("readInto with an outer stride places each first-index run apart, padding untouched", async () => {
+  const r = await H5Reader.open(fixture);
+  try {
+    for (const name of ["ph_lzf", "cc_plain"]) {
+      const ranges: Array<[number, number]> = [[1, 4], [2, 11]];
+      const want = Array.from(r.read(name, ranges), Number);
+      const inner = want.length / 3, stride = inner + 5;
+      const dest = new Float32Array(2 + 2 * stride + inner + 4).fill(-7);
+      r.readInto(name, ranges, dest, 2, stride);
+      for (let i = 0; i < 3; i++) {
+        const at = 2 + i * stride;
+        deepStrictEqual(
+          Array.from(dest.subarray(at, at + inner)),
+          want.slice(i * inner, (i + 1) * inner),
+        );
+        if (i < 2) {
+          ok(dest.subarray(at + inner, at + stride).every((v) => v === -7), `${name} pad ${i}`);
+        }
+      }
+      ok(dest.subarray(0, 2).every((v) => v === -7) && dest.at(-1) === -7);
+    }
+    throws(() => r.readInto("ph_lzf", [[1, 4], [2, 11]], new Float32Array(100), 0, 3), RangeError);
+  } finally {
+    r.close();
+  }
+});

@@ -24,20 +24,30 @@ export interface StackPiece {
 
 /**
  * The pieces a block of dates `[date0, date1)` and rows `[row0, row1)` moves in: several whole
- * dates when one date's rows are small, else one date's rows in parts. Each piece is
- * contiguous in the block buffer `(date1 - date0, row1 - row0, width)`.
+ * dates when one date's rows are small, else one date's rows in parts. In the block buffer
+ * `(date1 - date0, row1 - row0, width)`, date d starts at `(d - date0) * dateStride` (by
+ * default `(row1 - row0) * width`: contiguous), so a piece of one date is contiguous and a
+ * piece of several dates is one run per date.
  */
 export function* stackPieces(
   [date0, date1]: [number, number],
   [row0, row1]: [number, number],
   width: number,
+  dateStride = (row1 - row0) * width,
 ): Generator<StackPiece> {
   const lanes = (row1 - row0) * width;
   const perDate = Math.floor(IO_PIECE_BYTES / (4 * Math.max(1, lanes)));
   if (perDate >= 1) {
     for (let d0 = date0; d0 < date1; d0 += perDate) {
       const d1 = Math.min(date1, d0 + perDate);
-      yield { d0, d1, r0: row0, r1: row1, offset: (d0 - date0) * lanes, size: (d1 - d0) * lanes };
+      yield {
+        d0,
+        d1,
+        r0: row0,
+        r1: row1,
+        offset: (d0 - date0) * dateStride,
+        size: (d1 - d0) * lanes,
+      };
     }
     return;
   }
@@ -50,14 +60,17 @@ export function* stackPieces(
         d1: d + 1,
         r0,
         r1,
-        offset: (d - date0) * lanes + (r0 - row0) * width,
+        offset: (d - date0) * dateStride + (r0 - row0) * width,
         size: (r1 - r0) * width,
       };
     }
   }
 }
 
-/** Read dates `dates` of rows `rows` of `dataset` into `dst` (`(dates, rows, width)` C order). */
+/**
+ * Read dates `dates` of rows `rows` of `dataset` into `dst`: `(dates, rows, width)` C order,
+ * each date's rows `dateStride` values after the previous date's (default: contiguous).
+ */
 export function readStackRows(
   reader: H5Reader,
   dataset: string,
@@ -65,13 +78,17 @@ export function readStackRows(
   rows: [number, number],
   width: number,
   dst: Float32Array,
+  dateStride = (rows[1] - rows[0]) * width,
 ): void {
-  for (const p of stackPieces(dates, rows, width)) {
-    reader.readInto(dataset, [[p.d0, p.d1], [p.r0, p.r1], [0, width]], dst, p.offset);
+  for (const p of stackPieces(dates, rows, width, dateStride)) {
+    reader.readInto(dataset, [[p.d0, p.d1], [p.r0, p.r1], [0, width]], dst, p.offset, dateStride);
   }
 }
 
-/** Write `src` (`(dates, rows, width)` C order) into dates `dates`, rows `rows` of `dataset`. */
+/**
+ * Write `src` (`(dates, rows, width)` C order, each date's rows `dateStride` values after
+ * the previous date's) into dates `dates`, rows `rows` of `dataset`.
+ */
 export function writeStackRows(
   writer: H5Writer,
   dataset: string,
@@ -79,12 +96,23 @@ export function writeStackRows(
   rows: [number, number],
   width: number,
   src: Float32Array,
+  dateStride = (rows[1] - rows[0]) * width,
 ): void {
-  for (const p of stackPieces(dates, rows, width)) {
-    writer.write(
-      dataset,
-      [[p.d0, p.d1], [p.r0, p.r1], [0, width]],
-      src.subarray(p.offset, p.offset + p.size),
-    );
+  const lanes = (rows[1] - rows[0]) * width;
+  for (const p of stackPieces(dates, rows, width, dateStride)) {
+    const range: Array<[number, number]> = [[p.d0, p.d1], [p.r0, p.r1], [0, width]];
+    if (dateStride === lanes || p.d1 - p.d0 === 1) {
+      writer.write(dataset, range, src.subarray(p.offset, p.offset + p.size));
+    } else {
+      // One write per date keeps the pieces contiguous in `src`.
+      for (let d = p.d0; d < p.d1; d++) {
+        const o = p.offset + (d - p.d0) * dateStride;
+        writer.write(
+          dataset,
+          [[d, d + 1], [p.r0, p.r1], [0, width]],
+          src.subarray(o, o + lanes),
+        );
+      }
+    }
   }
 }

@@ -69,9 +69,10 @@ export class TimeseriesFile {
 
   /**
    * Dates `[date0, date1)` of rows `[row0, row1)`: float32 `(date1 - date0) x rows x WIDTH`,
-   * i.e. lane-fastest with `rows * WIDTH` lanes, into `out` when given (reused buffers).
-   * Read in pieces of at most 4 MB, so h5wasm's heap (which never
-   * shrinks) holds no copy of the whole block.
+   * i.e. lane-fastest with `rows * WIDTH` lanes, into `out` when given (reused buffers), each
+   * date `dateStride` values after the previous one (default: contiguous; a little more
+   * keeps the dates of a pixel out of one cache set). Read in pieces of at most 4 MB, so
+   * h5wasm's heap (which never shrinks) holds no copy of the whole block.
    */
   readBlock(
     row0: number,
@@ -79,10 +80,11 @@ export class TimeseriesFile {
     date0 = 0,
     date1 = this.dates.length,
     out?: Float32Array,
+    dateStride = (row1 - row0) * this.width,
   ): Float32Array {
     const W = this.width;
-    const dst = out ?? new Float32Array((date1 - date0) * (row1 - row0) * W);
-    readStackRows(this.#r, "timeseries", [date0, date1], [row0, row1], W, dst);
+    const dst = out ?? new Float32Array((date1 - date0 - 1) * dateStride + (row1 - row0) * W);
+    readStackRows(this.#r, "timeseries", [date0, date1], [row0, row1], W, dst, dateStride);
     return dst;
   }
 
@@ -239,6 +241,7 @@ export function writeResidualBlock(
   numDates: number,
   data: Float32Array,
   width: number,
+  dateStride = (row1 - row0) * width,
 ): void {
-  writeStackRows(w, "timeseries", [0, numDates], [row0, row1], width, data);
+  writeStackRows(w, "timeseries", [0, numDates], [row0, row1], width, data, dateStride);
 }

@@ -54,9 +54,14 @@ export interface FitSpec {
 
 /** One row block to fit. */
 export interface BlockJob {
-  /** Float32 `(dates read, rows, width)`; takes the residual (date k at row k) when asked. */
+  /**
+   * Float32 `(dates read, rows, width)`, each date `stride` values after the previous one;
+   * takes the residual (date k at row k) when asked.
+   */
   readonly raw: Float32Array;
   readonly lanes: number;
+  /** Values from one date of `raw` to the next (at least `lanes`). */
+  readonly stride: number;
   readonly refLane: number;
   readonly residual: boolean;
   readonly covariance?: TimeSeriesCovariance;
@@ -75,7 +80,8 @@ export interface FitEngine {
  * float32 to float64, referenced to the reference date (same pixel) and point (same date),
  * NaN kept. With `residual`, each tile's residual is written back into the read buffer,
  * date k at row k: a tile's own lanes are not needed once loaded, so one buffer holds both.
- * The block is also offered as float32 series, for the fused fit.
+ * The block is also offered as float32 series, for the fused fit. Date rows of `raw` are
+ * `stride` values apart.
  */
 export function blockSource(
   raw: Float32Array,
@@ -83,17 +89,18 @@ export function blockSource(
   spec: SourceSpec,
   residual: boolean,
   laneStart = 0,
+  stride = lanes,
 ): BlockSource {
   const idx = spec.dateIndex, n = idx.length, scale = spec.unitScale, i0 = spec.firstDate;
-  const refRow = spec.refDateIndex >= 0 ? (spec.refDateIndex - i0) * lanes : -1;
+  const refRow = spec.refDateIndex >= 0 ? (spec.refDateIndex - i0) * stride : -1;
   const refSeries = spec.refSeries;
   const float32: Float32Series = {
     data: raw,
-    rowOffset: Int32Array.from(idx, (fi) => (fi - i0) * lanes + laneStart),
+    rowOffset: Int32Array.from(idx, (fi) => (fi - i0) * stride + laneStart),
     refOffset: refRow >= 0 ? refRow + laneStart : -1,
     shift: Float64Array.from(idx, (fi) => refSeries ? refSeries[fi]! : 0),
     scale,
-    residualOffset: residual ? Int32Array.from(idx, (_, k) => k * lanes + laneStart) : null,
+    residualOffset: residual ? Int32Array.from(idx, (_, k) => k * stride + laneStart) : null,
   };
   return {
     float32,
@@ -106,7 +113,7 @@ export function blockSource(
       acc.fill(0, 0, w);
       for (let k = 0; k < n; k++) {
         const fi = idx[k]!;
-        const src = (fi - i0) * lanes + a, d = k * w;
+        const src = (fi - i0) * stride + a, d = k * w;
         const shift = refSeries ? refSeries[fi]! : 0;
         if (refRow >= 0) {
           const ref = refRow + a;
@@ -134,7 +141,7 @@ export function blockSource(
       ? (l0: number, w: number, r: Float64Array): void => {
         const a = laneStart + l0;
         for (let k = 0; k < n; k++) {
-          const d = k * lanes + a, src = k * w;
+          const d = k * stride + a, src = k * w;
           for (let q = 0; q < w; q++) raw[d + q] = r[src + q]!;
         }
       }
@@ -173,7 +180,7 @@ export class BlockFitter {
     return fitTimeFunctionsStream(
       this.#solver,
       this.#spec.fit,
-      blockSource(job.raw, job.lanes, this.#spec.source, job.residual, laneStart),
+      blockSource(job.raw, job.lanes, this.#spec.source, job.residual, laneStart, job.stride),
       count,
       {
         uncertainty: this.#spec.uncertainty,

@@ -53,6 +53,9 @@ import {
  */
 const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
 
+/** Padding after each date's rows of a block fit in place: one cache line of float32. */
+const PAD_FLOATS = 16;
+
 /**
  * Below this many values (dates x pixels) starting workers costs more than it saves, unless
  * `--workers` is given: the workers' start-up (~0.3 s on 2 cores), and the main thread's
@@ -193,15 +196,30 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
       const totals = zeroBlockFitCounts();
       const progress = new Progress("fitting", L * W);
       const maxLanes = chunker.rowsPerBlock * W;
-      const buffers = Array.from(
-        { length: useWorkers ? 2 : 1 },
-        () => new Float32Array(new SharedArrayBuffer(4 * nRead * maxLanes)),
-      );
+      // A block read into the backend's memory is fit in place: its dates are then spaced a
+      // cache line more than a date's rows, else the rows of one pixel (a power of two apart
+      // for the usual widths) share one cache set and the kernel rereads them from memory.
+      const inPlace = !useWorkers && !res && ctx.solver.blockBuffer !== undefined;
+      const stride = (lanes: number) => inPlace ? lanes + PAD_FLOATS : lanes;
+      // Workers read the blocks from shared memory (two: one read while one is fit); in-process,
+      // the block goes straight into the backend's own memory when it has one (no copy in).
+      const buffers = useWorkers
+        ? [0, 1].map(() => new Float32Array(new SharedArrayBuffer(4 * nRead * maxLanes)))
+        : [
+          ctx.solver.blockBuffer?.(nRead * stride(maxLanes)) ??
+            new Float32Array(nRead * maxLanes),
+        ];
       const time = { read: 0, compute: 0, write: 0 };
       // The output rows of a block, reused by the next (written before it is fit).
       const outWork = new Workspace();
       let pending:
-        | { row0: number; row1: number; raw: Float32Array; fit: Promise<BlockFit> }
+        | {
+          row0: number;
+          row1: number;
+          raw: Float32Array;
+          stride: number;
+          fit: Promise<BlockFit>;
+        }
         | null = null;
 
       const finish = async (b: NonNullable<typeof pending>) => {
@@ -218,7 +236,7 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
         time.compute += performance.now() - t;
         t = performance.now();
         writeVelocityBlock(vel, b.row0, b.row1, values);
-        if (res) writeResidualBlock(res, b.row0, b.row1, n, b.raw.subarray(0, n * lanes), W);
+        if (res) writeResidualBlock(res, b.row0, b.row1, n, b.raw, W, b.stride);
         time.write += performance.now() - t;
         progress.advance(lanes);
       };
@@ -228,8 +246,9 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
         // With one buffer, the previous block must be written before it is read into.
         if (pending && buffers.length === 1) await finish(pending);
         let t = performance.now();
-        const raw = buffers[block.index % buffers.length]!.subarray(0, nRead * lanes);
-        ts.readBlock(block.row0, block.row1, i0, i1, raw);
+        const st = stride(lanes);
+        const raw = buffers[block.index % buffers.length]!.subarray(0, nRead * st);
+        ts.readBlock(block.row0, block.row1, i0, i1, raw, st);
         const covariance = cov
           ? blockCovariance(cov.kind, cov.readBlock(block.row0, block.row1), lanes, s, N)
           : undefined;
@@ -241,8 +260,14 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
         const refLane = hasRef && refY >= block.row0 && refY < block.row1
           ? (refY - block.row0) * W + refX
           : -1;
-        const job = { raw, lanes, refLane, residual: res !== null, covariance };
-        pending = { row0: block.row0, row1: block.row1, raw, fit: engine.fitBlock(job) };
+        const job = { raw, lanes, stride: st, refLane, residual: res !== null, covariance };
+        pending = {
+          row0: block.row0,
+          row1: block.row1,
+          raw,
+          stride: st,
+          fit: engine.fitBlock(job),
+        };
         time.compute += performance.now() - t;
         if (buffers.length === 1) {
           await finish(pending);

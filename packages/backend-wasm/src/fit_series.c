@@ -6,9 +6,10 @@
  * operation happens in the order of the TypeScript kernel, so both give identical results;
  * the pixels left over (lanes % 4) run the same steps one at a time.
  *
- * Layout in this module's memory (the binding gathers it): date k's values at
- * data[k * lanes + l], the reference row `ref` (0 = none) and the residual rows likewise
- * (`residual` may be `data`); params and std `p x lanes`; `stdScale` 0 = no std.
+ * Layout in this module's memory: date k of pixel l at data[rowOff[k] + l] (the rows of a
+ * block read in place, or of a slab the binding gathered), the reference row `ref` (0 =
+ * none) likewise, the residual of date k at residual[resOff[k] + l] (`residual` may be
+ * `data`); params and std `p x lanes`; `stdScale` 0 = no std.
  * scratch: `4 * (n + p)` doubles. Returns the number of pixels listed in `special`.
  */
 #include "kernels.h"
@@ -17,9 +18,10 @@
  * Four pixels [l, l + 4) with P parameters: the accumulators stay in registers when P is
  * a compile-time constant (the small models), in `acc` (4 * P doubles) otherwise.
  */
-INLINE void fit_group(const int P, int n, int lanes, int l, const float *data, const float *ref,
-                      const double *shift, f64x2 sc, const double *pinv, const double *design,
-                      double *params, double *sums, double *e2, float *residual,
+INLINE void fit_group(const int P, int n, int lanes, int l, const float *data,
+                      const int32_t *rowOff, const float *ref, const double *shift, f64x2 sc,
+                      const double *pinv, const double *design, double *params, double *sums,
+                      double *e2, float *residual, const int32_t *resOff,
                       const double *stdScale, double *std, double *restrict d,
                       f64x2 *restrict accMem) {
   // A local array for the constant small P: clang keeps it in registers.
@@ -34,7 +36,7 @@ INLINE void fit_group(const int P, int n, int lanes, int l, const float *data, c
   for (int j = 0; j < 2 * P; j++) acc[j] = splat(0);
   f64x2 s0 = splat(0), s1 = splat(0);
   for (int k = 0; k < n; k++) {
-    v128_t x = wasm_v128_load(data + k * lanes + l);
+    v128_t x = wasm_v128_load(data + rowOff[k] + l);
     const f64x2 sh = splat(shift[k]);
     f64x2 a = wasm_f64x2_promote_low_f32x4(x);
     f64x2 b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3));
@@ -72,7 +74,7 @@ INLINE void fit_group(const int P, int n, int lanes, int l, const float *data, c
     if (residual) {
       v128_t lo = wasm_f32x4_demote_f64x2_zero(a), hi = wasm_f32x4_demote_f64x2_zero(b);
       v128_t r = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
-      float *out = residual + k * lanes + l;
+      float *out = residual + resOff[k] + l;
       if (!keepAll) r = wasm_v128_bitselect(r, wasm_v128_load(out), keep);
       wasm_v128_store(out, r);
     }
@@ -91,15 +93,16 @@ INLINE void fit_group(const int P, int n, int lanes, int l, const float *data, c
 /* All groups of four pixels of a call, for P parameters (see fit_group). */
 #define FIT_GROUPS(P)                                                                      \
   for (; l + 4 <= lanes; l += 4)                                                           \
-    fit_group(P, n, lanes, l, data, ref, shift, sc, pinv, design, params, sums, e2,        \
-              residual, stdScale, std, d, acc)
+    fit_group(P, n, lanes, l, data, rowOff, ref, shift, sc, pinv, design, params, sums, \
+              e2, residual, resOff, stdScale, std, d, acc)
 
 EXPORT(fit_series_f32)
-int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
-                   const double *shift, double scale, const double *pinv,
+int fit_series_f32(int n, int p, int lanes, const float *data, const int32_t *rowOff,
+                   const float *ref, const double *shift, double scale, const double *pinv,
                    const double *design, double *params, double *sums, double *e2,
-                   float *residual, const double *stdScale, double *std, int32_t *special,
-                   int32_t *specialNaN, double *specialSum, double *restrict scratch) {
+                   float *residual, const int32_t *resOff, const double *stdScale,
+                   double *std, int32_t *special, int32_t *specialNaN, double *specialSum,
+                   double *restrict scratch) {
   double *restrict d = scratch;
   f64x2 *restrict acc = (f64x2 *)(scratch + 4 * n);
   const f64x2 sc = splat(scale);
@@ -120,7 +123,7 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
     double s = 0;
     for (int j = 0; j < p; j++) a1[j] = 0;
     for (int k = 0; k < n; k++) {
-      const double v = (((double)data[k * lanes + l] - r) - shift[k]) * scale;
+      const double v = (((double)data[rowOff[k] + l] - r) - shift[k]) * scale;
       d[k] = v;
       s += v;
       for (int j = 0; j < p; j++) a1[j] += pinv[j * n + k] * v;
@@ -132,7 +135,7 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
       double v = d[k];
       for (int j = 0; j < p; j++) v -= design[k * p + j] * a1[j];
       e += v * v;
-      if (residual && s == s) residual[k * lanes + l] = (float)v;
+      if (residual && s == s) residual[resOff[k] + l] = (float)v;
     }
     e2[l] = e;
     if (stdScale) {
@@ -150,7 +153,7 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const float *ref,
     if (v != v) {
       const double r = ref ? (double)ref[i] : 0.0;
       for (int k = 0; k < n; k++) {
-        const double x = (((double)data[k * lanes + i] - r) - shift[k]) * scale;
+        const double x = (((double)data[rowOff[k] + i] - r) - shift[k]) * scale;
         if (x == x) valid += x;
         else nan++;
       }
