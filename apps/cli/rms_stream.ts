@@ -108,7 +108,7 @@ export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamR
   });
   const blocks = [...plan.blocks()];
   log.debug(`${blocks.length} row block(s) of up to ${plan.rowsPerBlock} rows`);
-  const buf = new Float32Array(K * plan.rowsPerBlock * W);
+  const buf = blockBuffer(o.solver, K * plan.rowsPerBlock * W);
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   let reads = 0;
   const load = (b: Block): Float32Array => {
@@ -193,7 +193,7 @@ function squaresByDateGroups(o: RmsStreamOptions, group: number): RmsStreamResul
   const { reader, dataset, numDates: K, length: L, width: W } = o;
   const pixels = L * W;
   const mask = o.mask ? o.mask.rows(0, L) : null;
-  const buf = new Float32Array(group * pixels);
+  const buf = blockBuffer(o.solver, group * pixels);
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   const progress = new Progress("residual RMS", K * pixels);
   let groups = 0;
@@ -238,11 +238,11 @@ async function deRampByDateGroups(
   const useWorkers = (o.workers ?? 1) > 1;
   const engine = await startDeramp(spec, o, useWorkers);
   log.debug(`deramping groups of ${group} date(s) of whole images, ${engine.name}`);
-  // Workers deramp one buffer while the next group is read into the other.
-  const buffers = Array.from(
-    { length: useWorkers ? 2 : 1 },
-    () => new Float32Array(new SharedArrayBuffer(4 * group * pixels)),
-  );
+  // Workers deramp one buffer while the next group is read into the other (shared memory);
+  // in-process, the group is read straight into the backend's memory when it has one.
+  const buffers = engine instanceof LocalDeramp
+    ? [blockBuffer(o.solver, group * pixels)]
+    : [0, 1].map(() => new Float32Array(new SharedArrayBuffer(4 * group * pixels)));
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   const fits: RampFit[] = [];
   const progress = new Progress("removing ramps", K * pixels);
@@ -293,6 +293,14 @@ async function deRampByDateGroups(
   const fit = concatRampFits(fits);
   reportFit(fit, o.maxSamples ?? MAX_RAMP_SAMPLES);
   return { rms: rmsFromSums(sumSq, count), fit, blocks: groups, reads: groups };
+}
+
+/**
+ * `length` float32 values for the blocks a solver works on in-process: in its own memory when
+ * it has one (its kernels then read and write them in place), else a new array.
+ */
+function blockBuffer(solver: Solver, length: number): Float32Array {
+  return solver.blockBuffer?.(length) ?? new Float32Array(length);
 }
 
 /** The worker pool when asked for and it starts, else the in-process engine. */

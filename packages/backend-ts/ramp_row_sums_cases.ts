@@ -48,15 +48,27 @@ export function randomRampRows(
   return { rows, width, data, mask, maskRows, sumBasis, numSum, badBasis, numBad };
 }
 
-/** Run `kernel` on `p` into fresh outputs pre-filled with NaN / -1 (so gaps show). */
-export function callRampRowSums(kernel: Solver["rampRowSums"], p: RampRowsProblem) {
+/**
+ * Run `kernel` on `p` into fresh outputs pre-filled with NaN / -1 (so gaps show), on a copy
+ * of the data made in `place(length)` when given (e.g. a backend's `blockBuffer`).
+ */
+export function callRampRowSums(
+  kernel: Solver["rampRowSums"],
+  p: RampRowsProblem,
+  place?: (length: number) => Float32Array,
+) {
+  let data = p.data;
+  if (place) {
+    data = place(p.data.length);
+    data.set(p.data);
+  }
   const sums = new Float64Array(p.rows * p.numSum).fill(NaN);
   const bad = new Float64Array(p.rows * p.numBad).fill(NaN);
   const badCount = new Int32Array(p.rows).fill(-1);
   kernel(
     p.rows,
     p.width,
-    p.data,
+    data,
     p.mask,
     p.maskRows,
     p.sumBasis,

@@ -38,10 +38,19 @@ export function randomRemoveRamp(rand: () => number, masked: boolean): RemoveRam
   return { rows, width, data, coeffs, u, mask, maskRows, maskRow0: Math.floor(rand() * maskRows) };
 }
 
-/** Run `kernel` on a copy of the problem's data: the new data and the per-row sums. */
-export function callRemoveRamp(kernel: Solver["removeRampRows"], p: RemoveRampProblem) {
-  const data = p.data.slice();
+/**
+ * Run `kernel` on a copy of the problem's data (made in `place(length)` when given, e.g. a
+ * backend's `blockBuffer`): the new data and the per-row sums.
+ */
+export function callRemoveRamp(
+  kernel: Solver["removeRampRows"],
+  p: RemoveRampProblem,
+  place?: (length: number) => Float32Array,
+) {
+  const data = place ? place(p.data.length) : new Float32Array(p.data.length);
+  data.set(p.data);
   const sumSq = new Float64Array(p.rows).fill(-7), count = new Float64Array(p.rows).fill(-7);
   kernel(p.rows, p.width, data, p.coeffs, p.u, p.mask, p.maskRows, p.maskRow0, sumSq, count);
-  return { data, sumSq, count };
+  // A copy: `data` may be memory the next call reuses.
+  return { data: data.slice(), sumSq, count };
 }

@@ -87,8 +87,10 @@ export function bindReductions(
     badCount: Int32Array,
   ): void {
     if (rows <= 0 || width <= 0) return;
+    // Rows in this module's memory (Solver.blockBuffer) are read where they are.
+    const dataAt = arena.blockOffset(data);
     const fixed = (numSum + numBad + 2) * width * 8;
-    const perRow = width * 4 + (numSum + numBad) * 8 + 4 + (mask ? width : 0);
+    const perRow = (dataAt < 0 ? width * 4 : 0) + (numSum + numBad) * 8 + 4 + (mask ? width : 0);
     const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + fixed);
     const r = Math.max(1, Math.floor((slab - fixed) / perRow));
     for (let i0 = 0; i0 < rows; i0 += r) {
@@ -96,7 +98,8 @@ export function bindReductions(
       const ns = Math.min(r, rows - i0);
       arena.beginCall();
       const oSB = arena.alloc(numSum * width * 8), oBB = arena.alloc(numBad * width * 8);
-      const oV = arena.alloc(2 * width * 8), oD = arena.alloc(ns * width * 4);
+      const oV = arena.alloc(2 * width * 8);
+      const oD = dataAt < 0 ? arena.alloc(ns * width * 4) : dataAt + 4 * i0 * width;
       const oSu = arena.alloc(ns * numSum * 8), oBa = arena.alloc(ns * numBad * 8);
       const oC = arena.alloc(ns * 4);
       // The mask rows of this slab: the rows it covers when they do not wrap around, else all.
@@ -116,7 +119,7 @@ export function bindReductions(
       const f64 = arena.f64;
       f64.set(sumBasis.subarray(0, numSum * width), oSB >> 3);
       f64.set(badBasis.subarray(0, numBad * width), oBB >> 3);
-      arena.f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
+      if (dataAt < 0) arena.f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
       const t1 = now();
       k.ramp_row_sums(
         ns,
@@ -153,6 +156,8 @@ export function bindReductions(
     if (rows <= 0 || width <= 0) return;
     // Pieces of rows when one row alone exceeds the slab (4 bytes of data, 5 of mask).
     const cw = Math.min(width, Math.max(4, Math.floor(slabBytes / 9 / 4) * 4));
+    // Whole rows in this module's memory (Solver.blockBuffer) are read where they are.
+    const dataAt = cw === width ? arena.blockOffset(data) : -1;
     for (let c0 = 0; c0 < width; c0 += cw) {
       const w = Math.min(cw, width - c0);
       const r = Math.max(1, Math.floor((slabBytes - 5 * w) / (w * 4 + 16)));
@@ -161,12 +166,13 @@ export function bindReductions(
         const ns = Math.min(r, rows - i0);
         arena.beginCall();
         const oM = mask ? arena.alloc(w) : 0, oL = mask ? arena.alloc(4 * w) : 0;
-        const oD = arena.alloc(ns * w * 4);
+        const oD = dataAt < 0 ? arena.alloc(ns * w * 4) : dataAt + 4 * i0 * width;
         const oS = arena.alloc(ns * 8), oN = arena.alloc(ns * 8);
         if (mask) arena.u8.set(mask.subarray(c0, c0 + w), oM);
         const f32 = arena.f32;
-        if (w === width) f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
-        else {
+        if (dataAt < 0 && w === width) {
+          f32.set(data.subarray(i0 * width, (i0 + ns) * width), oD >> 2);
+        } else if (dataAt < 0) {
           for (let i = 0; i < ns; i++) {
             const s = (i0 + i) * width + c0;
             f32.set(data.subarray(s, s + w), (oD >> 2) + i * w);
@@ -304,15 +310,18 @@ export function bindReductions(
     count: Float64Array,
   ): void {
     if (rows <= 0 || width <= 0) return;
+    // Rows in this module's memory (Solver.blockBuffer) are deramped where they are.
+    const dataAt = arena.blockOffset(data);
     // Per row: the data in and out, its coefficients and sums, its mask row.
-    const perRow = width * 4 + 40 + (mask ? width : 0);
+    const perRow = (dataAt < 0 ? width * 4 : 0) + 40 + (mask ? width : 0);
     const slab = Math.min(slabBytes, CACHE_SLAB_BYTES + width * 8);
     const r = Math.max(1, Math.floor((slab - width * 8) / perRow));
     for (let i0 = 0; i0 < rows; i0 += r) {
       const t0 = now();
       const ns = Math.min(r, rows - i0);
       arena.beginCall();
-      const oU = arena.alloc(width * 8), oD = arena.alloc(ns * width * 4);
+      const oU = arena.alloc(width * 8);
+      const oD = dataAt < 0 ? arena.alloc(ns * width * 4) : dataAt + 4 * i0 * width;
       const oC = arena.alloc(ns * 24), oS = arena.alloc(ns * 8), oN = arena.alloc(ns * 8);
       // The mask rows of this slab: the rows it covers when they do not wrap around, else all.
       let oM = 0, mRows = maskRows, mRow0 = (maskRow0 + i0) % maskRows;
@@ -332,11 +341,11 @@ export function bindReductions(
       f64.set(u.subarray(0, width), oU >> 3);
       f64.set(coeffs.subarray(3 * i0, 3 * (i0 + ns)), oC >> 3);
       const slab = data.subarray(i0 * width, (i0 + ns) * width);
-      f32.set(slab, oD >> 2);
+      if (dataAt < 0) f32.set(slab, oD >> 2);
       const t1 = now();
       k.remove_ramp_rows(ns, width, oD, oC, oU, oM, mRows, mRow0, oS, oN);
       const t2 = now();
-      slab.set(f32.subarray(oD >> 2, (oD >> 2) + ns * width));
+      if (dataAt < 0) slab.set(f32.subarray(oD >> 2, (oD >> 2) + ns * width));
       sumSq.set(f64.subarray(oS >> 3, (oS >> 3) + ns), i0);
       count.set(f64.subarray(oN >> 3, (oN >> 3) + ns), i0);
       record?.("removeRampRows", t1 - t0, t2 - t1, now() - t2);

@@ -7,13 +7,26 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { uniformRandom } from "@vinsar/core";
-import { createWasmSolver } from "./mod.ts";
+import { createWasmSolver, type WasmSolver } from "./mod.ts";
 import { callRampRowSums, randomRampRows, sumScale } from "../backend-ts/ramp_row_sums_cases.ts";
 import { callFitSeries, randomFitSeries } from "../backend-ts/fit_series_cases.ts";
 import { callRemoveRamp, randomRemoveRamp } from "../backend-ts/remove_ramp_rows_cases.ts";
 
 const ts = createTsSolver();
 const wasmSolvers = [await createWasmSolver(), await createWasmSolver({ slabBytes: 6000 })];
+
+/**
+ * Each wasm solver with no placement (its kernels copy the data in and out), then with the
+ * data placed in its own memory (`blockBuffer`: the kernels work on it in place).
+ */
+function inPlaceToo(): Array<[WasmSolver, ((length: number) => Float32Array) | undefined]> {
+  return wasmSolvers.flatMap((w) =>
+    [
+      [w, undefined],
+      [w, (length: number) => w.blockBuffer(length)],
+    ] as Array<[WasmSolver, ((length: number) => Float32Array) | undefined]>
+  );
+}
 
 /** |got - want| <= 1e-12 * scale elementwise. */
 function close(got: ArrayLike<number>, want: ArrayLike<number>, scale: number[], what: string) {
@@ -51,8 +64,8 @@ Deno.test("wasm rampRowSums equals ts: sums and bad sums to 1e-12, counts identi
     const scale = Array.from(want.sums, (_, i) => 1e-300 + sumScale(p, i));
     // Bad sums: sums of basis values over the bad pixels (the counts, times the largest value).
     const badScale = Array.from(want.bad, (_, i) => want.badCount[Math.floor(i / p.numBad)]! + 1);
-    for (const w of wasmSolvers) {
-      const got = run(w);
+    for (const [w, place] of inPlaceToo()) {
+      const got = callRampRowSums(w.rampRowSums.bind(w), p, place);
       strictEqual(got.badCount.join(), want.badCount.join(), `trial ${trial} counts`);
       close(got.bad, want.bad, badScale, `trial ${trial} bad sums`);
       close(got.sums, want.sums, scale, `trial ${trial} sums (${p.rows}x${p.width})`);
@@ -79,10 +92,12 @@ Deno.test("wasm maskedSquareSums equals ts to 1e-12, counts identical, rows long
       );
     const sT = s0.slice(), cT = c0.slice();
     ts.maskedSquareSums(rows, width, data, mask, sT, cT);
-    for (const w of wasmSolvers) {
+    for (const [w, place] of inPlaceToo()) {
       const s = s0.slice(), c = c0.slice();
-      w.maskedSquareSums(rows, width, data, mask, s, c);
-      strictEqual(c.join(), cT.join(), `trial ${trial} counts`);
+      const d = place ? place(data.length) : data;
+      d.set(data);
+      w.maskedSquareSums(rows, width, d, mask, s, c);
+      strictEqual(c.join(), cT.join(), `trial ${trial} counts${place ? ", in place" : ""}`);
       close(s, sT, Array.from(sT, (x) => Math.abs(x)), `trial ${trial} sums (${rows}x${width})`);
     }
   }
@@ -143,10 +158,12 @@ Deno.test("wasm removeRampRows equals ts: data bit-identical, sums to 1e-12, cou
     const p = randomRemoveRamp(rand, trial % 4 !== 0);
     const want = callRemoveRamp(ts.removeRampRows.bind(ts), p);
     const scale = Array.from(want.sumSq, (v) => 1e-300 + v);
-    for (const w of wasmSolvers) {
-      const got = callRemoveRamp(w.removeRampRows.bind(w), p);
+    for (const [w, place] of inPlaceToo()) {
+      const got = callRemoveRamp(w.removeRampRows.bind(w), p, place);
       const what =
-        `trial ${trial}: ${p.rows}x${p.width}, mask ${p.maskRows} rows from ${p.maskRow0}`;
+        `trial ${trial}: ${p.rows}x${p.width}, mask ${p.maskRows} rows from ${p.maskRow0}${
+          place ? ", in place" : ""
+        }`;
       strictEqual(bits(got.data).join(), bits(want.data).join(), `${what}: data`);
       strictEqual(got.count.join(), want.count.join(), `${what}: counts`);
       close(got.sumSq, want.sumSq, scale, `${what}: sums`);
