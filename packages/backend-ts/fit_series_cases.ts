@@ -67,6 +67,7 @@ export function randomFitSeries(
     const u = rand();
     if (u < 0.05) data[Math.floor(rand() * rows) * stride + laneStart + q] = NaN;
     else if (u < 0.08) { for (let r = 0; r < rows; r++) data[r * stride + laneStart + q] = 0; }
+    else if (u < 0.1) data[Math.floor(rand() * rows) * stride + laneStart + q] = -0;
   }
   // n of the rows, in order; the reference is one of the rows, or none.
   // Often the first n (then an in-place residual lands where each date was read from).
@@ -75,9 +76,12 @@ export function randomFitSeries(
   while (pick.length > n) pick.splice(first ? n : Math.floor(rand() * pick.length), 1);
   const rowOffset = Int32Array.from(pick, (r) => r * stride + laneStart);
   const refOffset = rand() < 0.5 ? Math.floor(rand() * rows) * stride + laneStart : -1;
-  const shift = rand() < 0.5
+  // Shifts: random, all +0 (the plain case the kernels may shortcut), or all -0 (which turns
+  // a -0 value into +0, so no shortcut).
+  const us = rand();
+  const shift = us < 0.4
     ? Float64Array.from({ length: n }, () => 0.01 * rand())
-    : new Float64Array(n);
+    : new Float64Array(n).fill(us < 0.85 ? 0 : -0);
   const scale = rand() < 0.5 ? 1 : 0.001;
   const design = opts.design ?? Float64Array.from({ length: n * p }, () => 2 * rand() - 1);
   const pinv = opts.pinv ?? Float64Array.from({ length: p * n }, () => (2 * rand() - 1) / n);

@@ -16,9 +16,10 @@
 
 /*
  * Four pixels [l, l + 4) with P parameters: the accumulators stay in registers when P is
- * a compile-time constant (the small models), in `acc` (4 * P doubles) otherwise.
+ * a compile-time constant (the small models), in `acc` (4 * P doubles) otherwise. PLAIN: no
+ * reference, every shift +0 and a unit scale, so ((x - 0) - 0) * 1 is x itself and is skipped.
  */
-INLINE void fit_group(const int P, int n, int lanes, int l, const float *data,
+INLINE void fit_group(const int P, const int PLAIN, int n, int lanes, int l, const float *data,
                       const int32_t *rowOff, const float *ref, const double *shift, f64x2 sc,
                       const double *pinv, const double *design, double *params, double *sums,
                       double *e2, float *residual, const int32_t *resOff,
@@ -40,8 +41,10 @@ INLINE void fit_group(const int P, int n, int lanes, int l, const float *data,
     const f64x2 sh = splat(shift[k]);
     f64x2 a = wasm_f64x2_promote_low_f32x4(x);
     f64x2 b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3));
-    a = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_sub(a, r0), sh), sc);
-    b = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_sub(b, r1), sh), sc);
+    if (!PLAIN) {
+      a = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_sub(a, r0), sh), sc);
+      b = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_sub(b, r1), sh), sc);
+    }
     st(d + 4 * k, a);
     st(d + 4 * k + 2, b);
     s0 = wasm_f64x2_add(s0, a);
@@ -91,10 +94,22 @@ INLINE void fit_group(const int P, int n, int lanes, int l, const float *data,
 }
 
 /* All groups of four pixels of a call, for P parameters (see fit_group). */
-#define FIT_GROUPS(P)                                                                      \
+#define FIT_GROUPS(P, PLAIN)                                                               \
   for (; l + 4 <= lanes; l += 4)                                                           \
-    fit_group(P, n, lanes, l, data, rowOff, ref, shift, sc, pinv, design, params, sums, \
-              e2, residual, resOff, stdScale, std, d, acc)
+    fit_group(P, PLAIN, n, lanes, l, data, rowOff, ref, shift, sc, pinv, design, params,  \
+              sums, e2, residual, resOff, stdScale, std, d, acc)
+
+/* FIT_GROUPS for the run-time `p`, with the constant P of the small models. */
+#define FIT_ALL_GROUPS(PLAIN)                   \
+  switch (p) {                                  \
+    case 1: FIT_GROUPS(1, PLAIN); break;        \
+    case 2: FIT_GROUPS(2, PLAIN); break;        \
+    case 3: FIT_GROUPS(3, PLAIN); break;        \
+    case 4: FIT_GROUPS(4, PLAIN); break;        \
+    case 5: FIT_GROUPS(5, PLAIN); break;        \
+    case 6: FIT_GROUPS(6, PLAIN); break;        \
+    default: FIT_GROUPS(p, PLAIN); break;       \
+  }
 
 EXPORT(fit_series_f32)
 int fit_series_f32(int n, int p, int lanes, const float *data, const int32_t *rowOff,
@@ -106,16 +121,14 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const int32_t *ro
   double *restrict d = scratch;
   f64x2 *restrict acc = (f64x2 *)(scratch + 4 * n);
   const f64x2 sc = splat(scale);
+  // +0 shifts only (a -0 shift turns a -0 value into +0).
+  int plain = !ref && scale == 1.0;
+  for (int k = 0; k < n && plain; k++) plain = shift[k] == 0.0 && !__builtin_signbit(shift[k]);
   int l = 0;
-  switch (p) {
-    case 1: FIT_GROUPS(1); break;
-    case 2: FIT_GROUPS(2); break;
-    case 3: FIT_GROUPS(3); break;
-    case 4: FIT_GROUPS(4); break;
-    case 5: FIT_GROUPS(5); break;
-    case 6: FIT_GROUPS(6); break;
-    default: FIT_GROUPS(p); break;  // p > 6: accumulators in `acc`
-
+  if (plain) {
+    FIT_ALL_GROUPS(1)
+  } else {
+    FIT_ALL_GROUPS(0)
   }
   double *restrict a1 = scratch + 4 * n;
   for (; l < lanes; l++) {
