@@ -27,6 +27,7 @@ import {
   removeRampSquares,
   rmsFromSums,
   type Solver,
+  solverBlock,
 } from "@vinsar/core";
 import { type H5Reader, type H5Writer, readStackRows, writeStackRows } from "@vinsar/hdf5";
 import type { MaskRows } from "./mask_file.ts";
@@ -108,7 +109,7 @@ export async function streamResidualRms(o: RmsStreamOptions): Promise<RmsStreamR
   });
   const blocks = [...plan.blocks()];
   log.debug(`${blocks.length} row block(s) of up to ${plan.rowsPerBlock} rows`);
-  const buf = blockBuffer(o.solver, K * plan.rowsPerBlock * W);
+  const buf = solverBlock(o.solver, K * plan.rowsPerBlock * W);
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   let reads = 0;
   const load = (b: Block): Float32Array => {
@@ -193,7 +194,7 @@ function squaresByDateGroups(o: RmsStreamOptions, group: number): RmsStreamResul
   const { reader, dataset, numDates: K, length: L, width: W } = o;
   const pixels = L * W;
   const mask = o.mask ? o.mask.rows(0, L) : null;
-  const buf = blockBuffer(o.solver, group * pixels);
+  const buf = solverBlock(o.solver, group * pixels);
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   const progress = new Progress("residual RMS", K * pixels);
   let groups = 0;
@@ -241,7 +242,7 @@ async function deRampByDateGroups(
   // Workers deramp one buffer while the next group is read into the other (shared memory);
   // in-process, the group is read straight into the backend's memory when it has one.
   const buffers = engine instanceof LocalDeramp
-    ? [blockBuffer(o.solver, group * pixels)]
+    ? [solverBlock(o.solver, group * pixels)]
     : [0, 1].map(() => new Float32Array(new SharedArrayBuffer(4 * group * pixels)));
   const sumSq = new Float64Array(K), count = new Float64Array(K);
   const fits: RampFit[] = [];
@@ -293,14 +294,6 @@ async function deRampByDateGroups(
   const fit = concatRampFits(fits);
   reportFit(fit, o.maxSamples ?? MAX_RAMP_SAMPLES);
   return { rms: rmsFromSums(sumSq, count), fit, blocks: groups, reads: groups };
-}
-
-/**
- * `length` float32 values for the blocks a solver works on in-process: in its own memory when
- * it has one (its kernels then read and write them in place), else a new array.
- */
-function blockBuffer(solver: Solver, length: number): Float32Array {
-  return solver.blockBuffer?.(length) ?? new Float32Array(length);
 }
 
 /** The worker pool when asked for and it starts, else the in-process engine. */

@@ -226,11 +226,13 @@ export interface Solver {
   fitSeriesFloat32(fit: SeriesFit): number;
 
   /**
-   * Optional: `length` float32 values in memory that this backend's float32 kernels
-   * ({@link Solver.fitSeriesFloat32}) read, and write their residual into, in place, with no
-   * copy in or out. A block loop reads each block straight into it. One region per solver:
-   * the next call hands out the same memory (grown when asked for more), so one block lives
-   * there at a time. Backends whose kernels work on JavaScript arrays do not offer it.
+   * Optional: `length` float32 values in memory where this backend's float32 kernels
+   * ({@link Solver.fitSeriesFloat32}, {@link Solver.rampRowSums},
+   * {@link Solver.removeRampRows}, {@link Solver.maskedSquareSums}) read and write the data in
+   * place, with no copy in or out. A block loop reads each block straight into it. One region
+   * per solver: the next call hands out the same memory (grown when asked for more), so one
+   * block lives there at a time. Backends whose kernels work on JavaScript arrays do not
+   * offer it.
    */
   blockBuffer?(length: number): Float32Array;
 

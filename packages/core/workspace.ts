@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { Solver } from "./solver.ts";
+
 type Ctor<T> = { new (length: number): T };
 type Typed = Float64Array | Float32Array | Int32Array | Uint8Array;
 
@@ -45,4 +47,13 @@ export class Workspace {
     this.#arrays.set(name, fresh);
     return fresh;
   }
+}
+
+/**
+ * `length` float32 values for the block an in-process loop works on with `solver`: in the
+ * solver's own memory when it offers one ({@link Solver.blockBuffer}: its kernels then read
+ * and write the block in place), else a new array.
+ */
+export function solverBlock(solver: Solver, length: number): Float32Array {
+  return solver.blockBuffer?.(length) ?? new Float32Array(length);
 }

@@ -271,7 +271,7 @@ export class WorkerEngine implements FitEngine {
     this.name = `${workers.length} worker${workers.length > 1 ? "s" : ""}`;
   }
 
-  /** Start `n` workers (prestarted ones first) and build the fit in each; rejects if one fails. */
+  /** Start `n` workers and build the fit in each; rejects if one fails. */
   static async start(spec: FitSpec, n: number): Promise<WorkerEngine> {
     const workers = await startWorkers(
       new URL("./_timeseries2velocity_worker.ts", import.meta.url),

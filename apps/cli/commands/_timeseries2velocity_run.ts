@@ -17,6 +17,7 @@ import {
   planRowBlocks,
   planTimeFunctionFit,
   pyStr,
+  solverBlock,
   sqrtFloat32,
   TimeFunctionBasis,
   timeFunctionColumns,
@@ -196,19 +197,16 @@ export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): 
       const totals = zeroBlockFitCounts();
       const progress = new Progress("fitting", L * W);
       const maxLanes = chunker.rowsPerBlock * W;
-      // A block read into the backend's memory is fit in place: its dates are then spaced a
-      // cache line more than a date's rows, else the rows of one pixel (a power of two apart
-      // for the usual widths) share one cache set and the kernel rereads them from memory.
-      const inPlace = !useWorkers && !res && ctx.solver.blockBuffer !== undefined;
-      const stride = (lanes: number) => inPlace ? lanes + PAD_FLOATS : lanes;
-      // Workers read the blocks from shared memory (two: one read while one is fit); in-process,
-      // the block goes straight into the backend's own memory when it has one (no copy in).
+      // Workers read the blocks from shared memory (two: one read while one is fit).
+      // In-process, the block goes straight into the backend's own memory when it has one,
+      // where the fused fit reads it with no copy; its dates are then spaced a cache line more
+      // than a date's rows, else the rows of one pixel (a power of two apart for the usual
+      // widths) share one cache set. Not with a residual file, which takes contiguous dates.
+      const pad = !useWorkers && !res && ctx.solver.blockBuffer !== undefined;
+      const stride = (lanes: number) => pad ? lanes + PAD_FLOATS : lanes;
       const buffers = useWorkers
         ? [0, 1].map(() => new Float32Array(new SharedArrayBuffer(4 * nRead * maxLanes)))
-        : [
-          ctx.solver.blockBuffer?.(nRead * stride(maxLanes)) ??
-            new Float32Array(nRead * maxLanes),
-        ];
+        : [solverBlock(ctx.solver, nRead * stride(maxLanes))];
       const time = { read: 0, compute: 0, write: 0 };
       // The output rows of a block, reused by the next (written before it is fit).
       const outWork = new Workspace();
