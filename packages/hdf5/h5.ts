@@ -642,10 +642,10 @@ function placeRows(
   stride: number,
 ): void {
   if (stride === inner) {
-    dest.set(src as never, at);
+    dest.set(src, at);
     return;
   }
   for (let i = 0; i < outer; i++) {
-    dest.set(src.subarray(i * inner, (i + 1) * inner) as never, at + i * stride);
+    dest.set(src.subarray(i * inner, (i + 1) * inner), at + i * stride);
   }
 }
