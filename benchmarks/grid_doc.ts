@@ -51,7 +51,9 @@ the residual's multiply-adds, P = 2 parameters, N dates); timeseries_rms 2 x 3 x
 right-hand sides; times the sub-sampling phases above 1M pixels). **read+write** = the read and
 write seconds the command logs with \`VINSAR_LOG=debug\`; **I/O share** = read+write / wall;
 **CPU %** = (user + system) / wall, above 100 when more than one thread was busy; **threads (log)**
-= the thread count the command reports for the run ("not logged" when it says none).
+= the thread count the command reports for the run ("not logged" when it says none): for
+timeseries2velocity's residue fit with \`--workers N\`, the N - 1 workers fitting beside the main
+thread, which reads and writes.
 
 ![pixels/s against pixels](grid.svg)
 

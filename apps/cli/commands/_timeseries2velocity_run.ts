@@ -59,14 +59,15 @@ const PAD_FLOATS = 16;
 
 /**
  * Below this many values (dates x pixels) starting workers costs more than it saves, unless
- * `--workers` is given: the workers' start-up (~0.3 s on 2 cores), and the main thread's
- * reads slowed by the busy workers, against the fit they take off it. The bootstrap (N²/2
- * multiply-adds per pixel and parameter) gains from 4 million values. The fused residue and
- * covariance fit costs less than reading its data, and workers lost at every size measured on
- * 2 cores (2M pixels x 98 dates, wasm: 1.84 s with 2 workers against 1.39 s in-process,
- * docs/performance/grid.md): it uses them only when `--workers` asks.
+ * `--workers` is given: the workers' start-up (~0.1-0.3 s on 2 cores, on the critical path),
+ * and the main thread's reads slowed by the busy workers, against the fit they take off it.
+ * The bootstrap (N²/2 multiply-adds per pixel and parameter) gains from 4 million values. The
+ * fused residue and covariance fit costs less than reading its data: one worker fitting while
+ * the main thread reads (wasm, 2 cores) lost at 500k pixels x 100 dates (1.00 s against
+ * 0.88-0.94 s in-process) and won at 2M x 98 (1.36-1.43 s against 1.49-1.60 s), so it starts
+ * at about the break-even, 100 million values (docs/performance/timeseries2velocity.md).
  */
-const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: Infinity };
+const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: 100_000_000 };
 
 /** Fit the time functions of `s` to every pixel of `ts` and write the outputs. */
 export async function runFit(ts: TimeseriesFile, s: Settings, ctx: RunContext): Promise<void> {
