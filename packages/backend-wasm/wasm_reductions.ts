@@ -223,7 +223,7 @@ export function bindReductions(
       const t0 = now();
       const w = Math.min(cw, lanes - l0);
       arena.beginCall();
-      // Row offsets of the dates (floats from oD), the residual's too (from oRes).
+      // Row offsets of the dates, from oD; the residual's rows lie at the same offsets from oRes.
       const oOff = arena.alloc(n * 4);
       const oD = gather ? arena.alloc(n * w * 4) : dataAt + 4 * l0;
       const oR = !hasRef ? 0 : gather ? arena.alloc(w * 4) : dataAt + 4 * (refOffset + l0);
@@ -268,7 +268,6 @@ export function bindReductions(
         oSu,
         oE,
         residual ? oRes : 0,
-        oOff,
         oF,
         oStd,
         oSp,

@@ -104,7 +104,7 @@ export interface KernelExports {
   ): void;
   /**
    * Date k of pixel l at `data + 4 * (rowOff[k] + l)`, its residual at
-   * `residual + 4 * (resOff[k] + l)`; `ref`, `residual`, `stdScale` 0 = none (`residual` may
+   * `residual + 4 * (rowOff[k] + l)`; `ref`, `residual`, `stdScale` 0 = none (`residual` may
    * be `data`); scratch `4 * (n + p)` doubles; returns the count of `special`.
    */
   fit_series_f32(
@@ -122,7 +122,6 @@ export interface KernelExports {
     sums: number,
     e2: number,
     residual: number,
-    resOff: number,
     stdScale: number,
     std: number,
     special: number,

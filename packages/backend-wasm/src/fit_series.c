@@ -8,7 +8,7 @@
  *
  * Layout in this module's memory: date k of pixel l at data[rowOff[k] + l] (the rows of a
  * block read in place, or of a slab the binding gathered), the reference row `ref` (0 =
- * none) likewise, the residual of date k at residual[resOff[k] + l] (`residual` may be
+ * none) likewise, the residual of date k at residual[rowOff[k] + l] (`residual` may be
  * `data`); params and std `p x lanes`; `stdScale` 0 = no std.
  * scratch: `4 * (n + p)` doubles. Returns the number of pixels listed in `special`.
  */
@@ -22,7 +22,7 @@
 INLINE void fit_group(const int P, const int PLAIN, int n, int lanes, int l, const float *data,
                       const int32_t *rowOff, const float *ref, const double *shift, f64x2 sc,
                       const double *pinv, const double *design, double *params, double *sums,
-                      double *e2, float *residual, const int32_t *resOff,
+                      double *e2, float *residual,
                       const double *stdScale, double *std, double *restrict d,
                       f64x2 *restrict accMem) {
   // A local array for the constant small P: clang keeps it in registers.
@@ -77,7 +77,7 @@ INLINE void fit_group(const int P, const int PLAIN, int n, int lanes, int l, con
     if (residual) {
       v128_t lo = wasm_f32x4_demote_f64x2_zero(a), hi = wasm_f32x4_demote_f64x2_zero(b);
       v128_t r = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
-      float *out = residual + resOff[k] + l;
+      float *out = residual + rowOff[k] + l;
       if (!keepAll) r = wasm_v128_bitselect(r, wasm_v128_load(out), keep);
       wasm_v128_store(out, r);
     }
@@ -97,7 +97,7 @@ INLINE void fit_group(const int P, const int PLAIN, int n, int lanes, int l, con
 #define FIT_GROUPS(P, PLAIN)                                                               \
   for (; l + 4 <= lanes; l += 4)                                                           \
     fit_group(P, PLAIN, n, lanes, l, data, rowOff, ref, shift, sc, pinv, design, params,  \
-              sums, e2, residual, resOff, stdScale, std, d, acc)
+              sums, e2, residual, stdScale, std, d, acc)
 
 /* FIT_GROUPS for the run-time `p`, with the constant P of the small models. */
 #define FIT_ALL_GROUPS(PLAIN)                   \
@@ -115,7 +115,7 @@ EXPORT(fit_series_f32)
 int fit_series_f32(int n, int p, int lanes, const float *data, const int32_t *rowOff,
                    const float *ref, const double *shift, double scale, const double *pinv,
                    const double *design, double *params, double *sums, double *e2,
-                   float *residual, const int32_t *resOff, const double *stdScale,
+                   float *residual, const double *stdScale,
                    double *std, int32_t *special, int32_t *specialNaN, double *specialSum,
                    double *restrict scratch) {
   double *restrict d = scratch;
@@ -148,7 +148,7 @@ int fit_series_f32(int n, int p, int lanes, const float *data, const int32_t *ro
       double v = d[k];
       for (int j = 0; j < p; j++) v -= design[k * p + j] * a1[j];
       e += v * v;
-      if (residual && s == s) residual[resOff[k] + l] = (float)v;
+      if (residual && s == s) residual[rowOff[k] + l] = (float)v;
     }
     e2[l] = e;
     if (stdScale) {
