@@ -22,7 +22,7 @@
  */
 import { H5Reader } from "@vinsar/hdf5";
 import { buildNetwork, planNetworkSystem, sampleStep } from "@vinsar/core";
-import { lineChartSvg, shortNumber } from "./svg_chart.ts";
+import { lineChartSvg, shortNumber } from "@vinsar/plot";
 import { markdownTable, mergeGridDoc } from "./grid_doc.ts";
 
 const argv = Deno.args;

@@ -10,7 +10,7 @@
  * markdown table and writes an SVG chart of pixels/s against pixels.
  * @module
  */
-import { lineChartSvg } from "./svg_chart.ts";
+import { lineChartSvg } from "@vinsar/plot";
 
 const argv = Deno.args;
 const opt = (name: string, def: string) => {

@@ -181,15 +181,22 @@ export const commonOptions: OptionSpec[] = [
   },
   {
     names: ["--backend"],
+    dest: "backend",
     help: "compute backend: auto, ts, wasm",
     default: "auto",
     choices: ["auto", "ts", "wasm"],
   },
-  { names: ["--workers"], help: "worker threads (default: number of cores)", metavar: "N" },
+  {
+    names: ["--workers"],
+    dest: "workers",
+    help: "worker threads (default: number of cores)",
+    metavar: "N",
+  },
   {
     names: ["--update"],
+    dest: "update",
     nargs: 0,
     help: "skip when outputs are newer than inputs with the same settings",
   },
-  { names: ["-q", "--quiet"], nargs: 0, help: "only warnings and errors on stderr" },
+  { names: ["-q", "--quiet"], dest: "quiet", nargs: 0, help: "only warnings and errors on stderr" },
 ];

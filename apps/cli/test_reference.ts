@@ -4,19 +4,7 @@
  * @module
  */
 
-/** The reference suite folder, or null (tests skip) when absent and not under CI. */
-export function referenceDir(): string | null {
-  const dir = Deno.env.get("VINSAR_REFERENCE") ??
-    new URL("../../../shared/reference", import.meta.url).pathname;
-  try {
-    if (Deno.statSync(dir).isDirectory) return dir;
-  } catch { /* absent */ }
-  if (Deno.env.get("CI") === "true") {
-    throw new Error(`MintPy reference suite not found at ${dir} (set VINSAR_REFERENCE)`);
-  }
-  console.warn(`skipping reference comparisons: ${dir} not found (set VINSAR_REFERENCE)`);
-  return null;
-}
+export { listDir, referenceDir } from "@vinsar/steps/testing";
 
 const CLI = new URL("./main.ts", import.meta.url).pathname;
 
@@ -33,9 +21,4 @@ export async function runCli(
     env: { NO_COLOR: "1" },
   }).output();
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
-
-/** Files left in a folder, sorted. */
-export function listDir(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 }

@@ -7,7 +7,7 @@ import { ok, strictEqual } from "node:assert/strict";
 import { Matrix, pseudoInverse, QrDecomposition } from "ml-matrix";
 import { uniformRandom } from "@vinsar/core";
 import { fitSeriesFloat32 } from "./fit_series.ts";
-import { callFitSeries, randomFitSeries } from "./fit_series_cases.ts";
+import { callFitSeries, randomFitSeries } from "@vinsar/core/testing/fit-series-cases";
 
 const near = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * (1 + Math.abs(b));
 

@@ -6,7 +6,7 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { uniformRandom } from "@vinsar/core";
 import { removeRampRows } from "./remove_ramp_rows.ts";
-import { callRemoveRamp, randomRemoveRamp } from "./remove_ramp_rows_cases.ts";
+import { callRemoveRamp, randomRemoveRamp } from "@vinsar/core/testing/remove-ramp-rows-cases";
 
 Deno.test("removeRampRows (ts): ramp removed where not zero, masked squares summed", () => {
   const rand = uniformRandom(47);

@@ -10,7 +10,7 @@
  */
 import type { Solver } from "@vinsar/core";
 import { copyBlock, type WasmArena } from "./wasm_memory.ts";
-import type { KernelExports } from "./wasm_solver.ts";
+import type { KernelExports } from "./kernel_exports.ts";
 
 /** Records the time split of one call (copy in, kernel, copy out), ms. */
 export type RecordSplit = (copyIn: number, kernel: number, copyOut: number) => void;

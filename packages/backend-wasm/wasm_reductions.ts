@@ -10,7 +10,7 @@
  */
 import type { SeriesFit, Solver } from "@vinsar/core";
 import { copyBlock, type WasmArena } from "./wasm_memory.ts";
-import type { KernelExports } from "./wasm_solver.ts";
+import type { KernelExports } from "./kernel_exports.ts";
 
 /**
  * Data of one call of the streaming kernels (series fit, ramp row sums, ramp removal): a

@@ -12,23 +12,7 @@ import {
   type BootstrapMoments,
   type BootstrapWeights,
 } from "./bootstrap.ts";
-
-/** How the parameter standard deviations are estimated (MintPy's `--uq`). */
-export type UncertaintyMethod = "residue" | "covariance" | "bootstrap";
-
-/** A design matrix with what every pixel's fit needs from it. */
-export interface TimeFunctionFit {
-  readonly numDates: number;
-  readonly numParams: number;
-  /** G, row-major `N x P`. */
-  readonly design: Float64Array;
-  /** G+, row-major `P x N`. */
-  readonly pinv: Float64Array;
-  /** `diag((G^T G)^-1)`, length P. */
-  readonly normalDiag: Float64Array;
-  /** Numerical rank of G; the fit is unique only when it equals P. */
-  readonly rank: number;
-}
+import type { TimeFunctionFit, UncertaintyMethod } from "./fit_types.ts";
 
 /** Pseudo-inverse G+ and `diag((G^T G)^-1)` of the `n x p` design matrix. */
 export function planTimeFunctionFit(design: Float64Array, n: number, p: number): TimeFunctionFit {

@@ -5,13 +5,8 @@
  */
 import type { Solver } from "./solver.ts";
 import { bootstrapMoments, type BootstrapWeights, bootstrapWeights } from "./bootstrap.ts";
-import {
-  columnContext,
-  fitColumns,
-  planTimeFunctionFit,
-  type TimeFunctionFit,
-} from "./_fit_columns.ts";
-import type { BlockFitCounts, BlockFitOptions, BlockSource } from "./fit_time_functions.ts";
+import { columnContext, fitColumns, planTimeFunctionFit } from "./_fit_columns.ts";
+import type { BlockFitCounts, BlockFitOptions, BlockSource, TimeFunctionFit } from "./fit_types.ts";
 
 /** Pixels sharing one pattern of missing dates, with their data on the dates they have. */
 export interface PartialGroup {

@@ -1,7 +1,8 @@
 /**
  * The compute-backend interface. Every hot loop of vinsar runs through one of these kernels,
  * so a backend (pure TypeScript, WASM SIMD, ...) is a complete implementation of this
- * interface and two backends can be tested against each other kernel by kernel.
+ * interface, checked kernel by kernel by the conformance suite `testing/solver_conformance.ts`
+ * against the reference kernels of `testing/reference_kernels.ts`.
  *
  * Conventions for every kernel:
  * - Flat typed arrays, row-major, float64 unless stated.
@@ -201,7 +202,9 @@ export interface Solver {
    * square root when `sqrt`. With pixels along the columns (lane-fastest), that is the
    * quadratic form `|F_g d|^2` of each pixel from `F d` (bootstrap standard deviations:
    * groups = parameters, groupRows = factor rank) or the residual sum of squares of each
-   * pixel (groups = 1, groupRows = dates).
+   * pixel (groups = 1, groupRows = dates). Each sum is taken four rows at a time,
+   * `s + (((a_r^2 + a_{r+1}^2) + a_{r+2}^2) + a_{r+3}^2)` from `s = 0`, then the remaining rows
+   * one by one, so all backends give the same bits.
    * @param a `groups * groupRows` rows of `width` values, row stride `lda`.
    * @param out `groups` rows of `width` values, row stride `ldOut` (0 when `groupRows` is 0).
    */
@@ -272,7 +275,8 @@ export interface Solver {
    * place, a ramp that is a quadratic polynomial in the column, then sum the squares of the
    * result over the mask. For row `i` and pixel `c`, with `d = data[i * width + c]`,
    * `a = coeffs[3 i], b = coeffs[3 i + 1], q = coeffs[3 i + 2]` and `t = u[c]` (float64):
-   * - `data[i * width + c] = d == 0 ? 0 : float32(d - (a + t * (b + t * q)))` (NaN stays NaN);
+   * - `data[i * width + c] = d == 0 ? d : float32(d - (a + t * (b + t * q)))` (a zero kept
+   *   with its sign, NaN stays NaN);
    * - `sumSq[i]` = the sum of the squares of the new float32 values and `count[i]` their number,
    *   over the pixels in the mask (`mask[((maskRow0 + i) % maskRows) * width + c] != 0`, or
    *   `mask` null) whose new value is not NaN (MintPy's `nanmean(d**2)`); both overwritten.

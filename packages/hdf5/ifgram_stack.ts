@@ -1,7 +1,7 @@
 /**
  * MintPy's interferogram stack (`ifgramStack.h5`) for the network inversion: its metadata,
- * row blocks of the kept interferograms of any (K, LENGTH, WIDTH) dataset, the reference
- * pixel's values, and the per-pixel masks (water mask, average spatial coherence).
+ * row blocks of the kept interferograms of any (K, LENGTH, WIDTH) dataset, and the reference
+ * pixel's values (its per-pixel masks are read with `MaskFile`, mask_file.ts).
  * @module
  */
 import { InputError } from "@vinsar/core";
@@ -160,77 +160,6 @@ export class IfgramStack {
     }
     const all = this.#r.read(name, [[0, this.date12All.length], [y, y + 1], [x, x + 1]]);
     return Float32Array.from(this.keep, (k) => Number(all[k]));
-  }
-
-  close(): void {
-    this.#r.close();
-  }
-}
-
-/**
- * A per-pixel mask read in row blocks from a 2-D dataset: a pixel is kept where the value
- * is non-zero (NaN counts as non-zero, as numpy's `bool(nan)` and `nan != 0` do).
- */
-export class PixelMaskFile {
-  readonly path: string;
-  readonly dataset: string;
-  readonly #r: H5Reader;
-
-  private constructor(path: string, dataset: string, r: H5Reader) {
-    this.path = path;
-    this.dataset = dataset;
-    this.#r = r;
-  }
-
-  /**
-   * Open `path` and pick its dataset: the first of `prefer` present (in file order), or
-   * else the first 2-D dataset when `prefer` is empty.
-   * @param shape Required (LENGTH, WIDTH).
-   * @param opts `ignoreSizeMismatch`: return null instead of throwing for another size.
-   * @throws InputError when the size differs or no suitable dataset exists.
-   */
-  static async open(
-    path: string,
-    shape: [number, number],
-    prefer: string[],
-    opts: { ignoreSizeMismatch?: boolean } = {},
-  ): Promise<PixelMaskFile | null> {
-    const r = await H5Reader.open(path);
-    try {
-      const attrs = r.attrs();
-      const names = r.datasets();
-      const name = prefer.length
-        ? names.find((n) => prefer.includes(n))
-        : names.find((n) => r.info(n).shape.length === 2);
-      if (!name) {
-        throw new InputError(
-          `${path}: no ${prefer.length ? prefer.join(" or ") : "2-D"} dataset`,
-        );
-      }
-      const s = r.info(name).shape;
-      const L = Number(attrs.LENGTH ?? s.at(-2)), W = Number(attrs.WIDTH ?? s.at(-1));
-      if (L !== shape[0] || W !== shape[1] || s.at(-2) !== L || s.at(-1) !== W) {
-        if (opts.ignoreSizeMismatch) {
-          r.close();
-          return null;
-        }
-        throw new InputError(
-          `${path}: size ${L} x ${W} differs from the ifgramStack file (${shape[0]} x ${shape[1]})`,
-        );
-      }
-      return new PixelMaskFile(path, name, r);
-    } catch (e) {
-      r.close();
-      throw e;
-    }
-  }
-
-  /** Keep flags (1 / 0) of rows `[row0, row1)`, row-major. */
-  readRows(row0: number, row1: number): Uint8Array {
-    const data = this.#r.read(this.dataset, [[row0, row1]]);
-    const out = new Uint8Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0;
-    return out;
   }
 
   close(): void {

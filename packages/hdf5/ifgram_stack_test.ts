@@ -1,9 +1,9 @@
 import { deepStrictEqual, rejects, strictEqual, throws } from "node:assert/strict";
 import { InputError } from "@vinsar/core";
 import { H5Reader, H5Writer } from "./h5.ts";
-import { IfgramStack, PixelMaskFile } from "./ifgram_stack.ts";
+import { IfgramStack } from "./ifgram_stack.ts";
 import { InversionOutputs } from "./inversion_outputs.ts";
-import { TEST_DATES, TEST_PAIRS, TEST_SHAPE, testPhase, writeTestStack } from "./_test_stack.ts";
+import { TEST_DATES, TEST_PAIRS, TEST_SHAPE, testPhase, writeTestStack } from "./testing/mod.ts";
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "vinsar-stack-test-" });
@@ -64,28 +64,6 @@ Deno.test("a file of another type or without the stack's datasets is an input er
     await rejects(IfgramStack.open(`${dir}/ts.h5`), /timeseries file, support ifgramStack/);
     await writeTestStack(`${dir}/nodrop.h5`, { omit: ["dropIfgram"] });
     await rejects(IfgramStack.open(`${dir}/nodrop.h5`), /no dataset "dropIfgram"/);
-  });
-});
-
-Deno.test("pixel masks: non-zero (and NaN) keep; size is checked", async () => {
-  await withTemp(async (dir) => {
-    const w = await H5Writer.create(`${dir}/waterMask.h5`);
-    w.setAttrs({ FILE_TYPE: "mask", LENGTH: "2", WIDTH: "3" });
-    w.writeWhole("waterMask", Float32Array.from([1, 0, NaN, 2, 0, 1]), { shape: [2, 3] });
-    w.commit();
-    const m = (await PixelMaskFile.open(`${dir}/waterMask.h5`, [2, 3], ["waterMask", "mask"]))!;
-    deepStrictEqual(Array.from(m.readRows(0, 2)), [1, 0, 1, 1, 0, 1]);
-    deepStrictEqual(Array.from(m.readRows(1, 2)), [1, 0, 1]);
-    m.close();
-    await rejects(PixelMaskFile.open(`${dir}/waterMask.h5`, [3, 3], ["waterMask"]), /differs/);
-    strictEqual(
-      await PixelMaskFile.open(`${dir}/waterMask.h5`, [3, 3], [], { ignoreSizeMismatch: true }),
-      null,
-    );
-    await rejects(
-      PixelMaskFile.open(`${dir}/waterMask.h5`, [2, 3], ["shadowMask"]),
-      /no shadowMask/,
-    );
   });
 });
 

@@ -8,3 +8,6 @@ export * from "./inversion_outputs.ts";
 export * from "./timeseries_file.ts";
 export * from "./simulated_stack.ts";
 export * from "./stack_rows.ts";
+export * from "./template.ts";
+export * from "./mask_file.ts";
+export * from "./dataset_selector.ts";

@@ -1,36 +1,76 @@
 /**
- * Writes a simulated scene as MintPy files: `ifgramStack.h5` (unwrapPhase, coherence,
+ * The layout of a simulated scene's MintPy files: `ifgramStack.h5` (unwrapPhase, coherence,
  * connectComponent, date, bperp, dropIfgram) or a `timeseries.h5`, and the truth file
  * (FILE_TYPE=timeseries: the true displacement, plus velocity/step/annual maps and masks of
- * the special areas).
+ * the special areas); and the scratch file that holds the date phases when they do not fit
+ * in memory.
  *
- * Memory stays bounded: the phase of each date (deformation + troposphere, whose FFT needs
- * the whole image) is computed date by date and kept in memory when it fits half the
- * budget, otherwise in a scratch HDF5 file beside the output; the interferograms are then
- * computed and written in row blocks sized from the budget.
+ * Only the files are here: the simulation (date by date, then the interferograms in row
+ * blocks) is `@vinsar/steps/simulate`.
  * @module
  */
-import { dirname, join } from "node:path";
-import { log, planRowBlocks, simulate } from "@vinsar/core";
-import { H5Reader, H5Writer, MAX_SINGLE_READ_BYTES } from "./h5.ts";
+import type { simulate } from "@vinsar/core";
+import type { ImageShape } from "./dataset_selector.ts";
+import { H5Reader, H5Writer } from "./h5.ts";
 
 type Scene = simulate.SimulatedScene;
 
-/** Settings of the writers. */
-export interface SimulatedWriteOptions {
-  /** Memory budget for block data, bytes. */
-  budgetBytes: number;
+/**
+ * Chunk rows of a (.., L, W) float32 dataset of the scene: about 1 MB, at most `maxRows`.
+ *
+ * @example
+ * ```ts
+ * import { simulatedChunkRows } from "@vinsar/hdf5";
+ * simulatedChunkRows({ length: 1000, width: 1024 }, 1000); // 256
+ * ```
+ */
+export function simulatedChunkRows(size: ImageShape, maxRows: number): number {
+  const { length, width } = size;
+  return Math.max(1, Math.min(length, maxRows, Math.floor(2 ** 20 / (4 * width))));
+}
+
+/** How the stack's three big datasets are stored. */
+export interface SimulatedStackLayout {
+  /** Chunk rows of unwrapPhase, coherence and connectComponent (see {@link simulatedChunkRows}). */
+  chunkRows: number;
   /** gzip the big datasets. */
   gzip?: boolean;
   /** LZF-compress connectComponent (like MintPy). */
   lzfConnectComponent?: boolean;
-  /** Progress: pixels of the current pass done out of total. */
-  onProgress?: (pass: string, done: number, total: number) => void;
 }
 
-/** Chunk rows of a (.., L, W) float32 dataset: about 1 MB, at most `maxRows`. */
-function chunkRows(length: number, width: number, maxRows: number): number {
-  return Math.max(1, Math.min(length, maxRows, Math.floor(2 ** 20 / (4 * width))));
+/**
+ * Start the stack of `scene` in `stack` (an uncommitted writer): root attributes, the small
+ * datasets, and the three (K, L, W) datasets created empty, to be written in row blocks.
+ *
+ * @example
+ * ```ts ignore
+ * startSimulatedStack(scene, writer, { chunkRows: simulatedChunkRows(scene, rows) });
+ * writer.write("unwrapPhase", [[0, K], [row0, row1], [0, W]], phase);
+ * ```
+ */
+export function startSimulatedStack(
+  scene: Scene,
+  stack: H5Writer,
+  layout: SimulatedStackLayout,
+): void {
+  const { length: L, width: W } = scene, K = scene.pairs.length;
+  stack.setAttrs(scene.attributes);
+  // Small datasets first: their headers (dropIfgram's bool type is patched at commit) then
+  // sit at the start of the file.
+  stack.writeWhole("dropIfgram", scene.keep, { dtype: "bool" });
+  stack.writeWhole("date", scene.pairs.flatMap((p) => [scene.dates[p.ref]!, scene.dates[p.sec]!]), {
+    shape: [K, 2],
+  });
+  stack.writeWhole("bperp", scene.bperpIfgram);
+  const compression = layout.gzip ? "gzip" as const : null;
+  const chunks = [1, layout.chunkRows, W];
+  stack.create("unwrapPhase", [K, L, W], "<f", { chunks, compression });
+  stack.create("coherence", [K, L, W], "<f", { chunks, compression });
+  stack.create("connectComponent", [K, L, W], "<h", {
+    chunks,
+    compression: layout.lzfConnectComponent ? "lzf" : compression,
+  });
 }
 
 /** Attributes of the truth / time-series file derived from the stack's. */
@@ -82,7 +122,10 @@ function truthFloats(
  */
 function createTruthMaps(scene: Scene, w: H5Writer, gzip: boolean): void {
   const { length: L, width: W } = scene;
-  const opts = { chunks: [chunkRows(L, W, L), W], compression: gzip ? "gzip" as const : null };
+  const opts = {
+    chunks: [simulatedChunkRows(scene, L), W],
+    compression: gzip ? "gzip" as const : null,
+  };
   for (const [name, , unit] of truthFloats(scene)) {
     w.create(name, [L, W], "<f", opts);
     w.setDatasetAttrs(name, { UNIT: unit });
@@ -91,48 +134,106 @@ function createTruthMaps(scene: Scene, w: H5Writer, gzip: boolean): void {
   w.create("unwrapErrorCount", [L, W], "<h", opts);
 }
 
-/** Fill the truth maps in row blocks. */
-function writeTruthMaps(scene: Scene, w: H5Writer, budgetBytes: number): void {
-  const { length: L, width: W } = scene;
-  const plan = planRowBlocks({
-    length: L,
-    width: W,
-    bytesPerPixel: 64,
-    budgetBytes,
-    alignRows: chunkRows(L, W, L),
+/** What {@link startSimulatedTimeseries} writes. */
+export interface SimulatedTimeseriesLayout {
+  /**
+   * The truth file: the scene's facts as `SIM_*` attributes and the truth maps (filled with
+   * {@link writeTruthMapRows}); else a plain MintPy `timeseries.h5`.
+   */
+  truth: boolean;
+  /** gzip the big datasets. */
+  gzip?: boolean;
+}
+
+/**
+ * Start a MintPy-layout time-series file of `scene` in `writer` (uncommitted): attributes,
+ * `date`, `bperp`, the truth maps when `layout.truth`, and `timeseries` (N, L, W) created
+ * empty, to be written date by date.
+ *
+ * @example
+ * ```ts ignore
+ * startSimulatedTimeseries(scene, truth, { truth: true });
+ * truth.write("timeseries", [[n, n + 1]], displacement);
+ * ```
+ */
+export function startSimulatedTimeseries(
+  scene: Scene,
+  writer: H5Writer,
+  layout: SimulatedTimeseriesLayout,
+): void {
+  const { length: L, width: W } = scene, N = scene.dates.length;
+  const gzip = layout.gzip ?? false;
+  writer.setAttrs(timeseriesAttributes(scene, layout.truth ? truthAttributes(scene) : {}));
+  writer.writeWhole("date", [...scene.dates]);
+  writer.writeWhole("bperp", scene.bperpDate);
+  if (layout.truth) createTruthMaps(scene, writer, gzip);
+  writer.create("timeseries", [N, L, W], "<f", {
+    chunks: [1, simulatedChunkRows(scene, L), W],
+    compression: gzip ? "gzip" : null,
   });
-  for (const b of plan.blocks()) {
-    const t = simulate.truthMapsRows(scene, b.row0, b.row1);
-    const rows: Array<[number, number]> = [[b.row0, b.row1], [0, W]];
-    for (const [name, key] of truthFloats(scene)) w.write(name, rows, t[key]);
-    for (const name of TRUTH_BOOLS) w.write(name, rows, t[name]);
-    w.write("unwrapErrorCount", rows, t.unwrapErrorCount);
-  }
+}
+
+/** One row block of the truth maps. */
+export interface TruthMapRows {
+  scene: Scene;
+  row0: number;
+  row1: number;
+  /** `simulate.truthMapsRows(scene, row0, row1)`. */
+  maps: simulate.TruthMaps;
+}
+
+/**
+ * Write rows `[row0, row1)` of the truth maps into a truth file started with
+ * {@link startSimulatedTimeseries} (`truth: true`).
+ */
+export function writeTruthMapRows(truth: H5Writer, rows: TruthMapRows): void {
+  const { scene, row0, row1, maps } = rows;
+  const ranges: Array<[number, number]> = [[row0, row1], [0, scene.width]];
+  for (const [name, key] of truthFloats(scene)) truth.write(name, ranges, maps[key]);
+  for (const name of TRUTH_BOOLS) truth.write(name, ranges, maps[name]);
+  truth.write("unwrapErrorCount", ranges, maps.unwrapErrorCount);
 }
 
 /** Date phases (rad) of the whole image, in memory or in a scratch file. */
-interface PhaseStore {
+export interface DatePhaseStore {
+  /** Store the phase (L * W) of date `n`. */
   put(n: number, phase: Float32Array): void;
   /** Called once every date is in. */
   finish(): Promise<void>;
   /** Phases of all dates over rows [row0, row1). */
   rows(row0: number, row1: number): simulate.DatePhases;
+  /** Release the store (a scratch file is removed). */
   close(): void;
 }
 
-function memoryStore(N: number, L: number, W: number): PhaseStore {
-  const data = new Float32Array(N * L * W);
-  return {
-    put: (n, phase) => data.set(phase, n * L * W),
-    finish: () => Promise.resolve(),
-    rows: (row0) => ({ data, offset: row0 * W, stride: L * W }),
-    close: () => {},
-  };
+/** Dates and image size of a {@link DatePhaseStore}. */
+export interface DatePhaseShape extends ImageShape {
+  numDates: number;
 }
 
-async function scratchStore(path: string, N: number, L: number, W: number): Promise<PhaseStore> {
+/**
+ * A {@link DatePhaseStore} in a scratch HDF5 file at `path` (one (N, L, W) float32 dataset,
+ * chunked by date and about 1 MB of rows), removed by `close()`.
+ *
+ * @example
+ * ```ts ignore
+ * const store = await createScratchPhaseStore("/tmp/.phases.h5", { numDates, length, width });
+ * try {
+ *   for (let n = 0; n < numDates; n++) store.put(n, phaseOfDate(n));
+ *   await store.finish();
+ *   const block = store.rows(0, 10);
+ * } finally {
+ *   store.close();
+ * }
+ * ```
+ */
+export async function createScratchPhaseStore(
+  path: string,
+  shape: DatePhaseShape,
+): Promise<DatePhaseStore> {
+  const { numDates: N, length: L, width: W } = shape;
   const w = await H5Writer.create(path);
-  w.create("phase", [N, L, W], "<f", { chunks: [1, chunkRows(L, W, L), W] });
+  w.create("phase", [N, L, W], "<f", { chunks: [1, simulatedChunkRows(shape, L), W] });
   let r: H5Reader | null = null;
   let committed = false;
   return {
@@ -154,238 +255,5 @@ async function scratchStore(path: string, N: number, L: number, W: number): Prom
         Deno.removeSync(path);
       } catch { /* not created */ }
     },
-  };
-}
-
-/** A date's troposphere screen in metres, or null without troposphere. */
-function troposphere(scene: Scene): ((n: number) => Float32Array) | null {
-  if (!(scene.options.tropoStd > 0)) return null;
-  const screens = new simulate.TurbulenceScreens({
-    length: scene.length,
-    width: scene.width,
-    rowSpacing: scene.rowSpacing,
-    colSpacing: scene.colSpacing,
-    seed: scene.seed,
-  });
-  const out = new Float32Array(scene.length * scene.width);
-  return (n) => {
-    const s = screens.screen(n), sigma = scene.tropoStd[n]!;
-    for (let i = 0; i < s.length; i++) out[i] = sigma * s[i]!;
-    return out;
-  };
-}
-
-/** Write the truth file's time-series header datasets and create `timeseries`. */
-function startTimeseries(
-  scene: Scene,
-  w: H5Writer,
-  attrs: Record<string, string>,
-  gzip: boolean,
-  truthMaps: boolean,
-): void {
-  const { length: L, width: W } = scene, N = scene.dates.length;
-  w.setAttrs(attrs);
-  w.writeWhole("date", [...scene.dates]);
-  w.writeWhole("bperp", scene.bperpDate);
-  if (truthMaps) createTruthMaps(scene, w, gzip);
-  w.create("timeseries", [N, L, W], "<f", {
-    chunks: [1, chunkRows(L, W, L), W],
-    compression: gzip ? "gzip" : null,
-  });
-}
-
-/** What was written, for the log. */
-export interface SimulationSummary {
-  phaseStore: "memory" | "scratch file";
-  rowsPerBlock: number;
-  seconds: { dates: number; ifgrams: number; truth: number };
-}
-
-/**
- * Write the interferogram stack of `scene` to `stack` and, when given, its truth to
- * `truth` (both uncommitted writers: the caller commits or aborts them).
- */
-export async function writeSimulatedStack(
-  scene: Scene,
-  stack: H5Writer,
-  truth: H5Writer | null,
-  opts: SimulatedWriteOptions,
-): Promise<SimulationSummary> {
-  const { length: L, width: W } = scene, N = scene.dates.length, K = scene.pairs.length;
-  const P = L * W;
-  const gzip = opts.gzip ?? false;
-  const t0 = performance.now();
-  stack.setAttrs(scene.attributes);
-  // Small datasets first: their headers (dropIfgram's bool type is patched at commit) then
-  // sit at the start of the file.
-  stack.writeWhole("dropIfgram", scene.keep, { dtype: "bool" });
-  stack.writeWhole("date", scene.pairs.flatMap((p) => [scene.dates[p.ref]!, scene.dates[p.sec]!]), {
-    shape: [K, 2],
-  });
-  stack.writeWhole("bperp", scene.bperpIfgram);
-
-  // Block rows: the simulator's outputs and maps, the copy of the largest write in the HDF5
-  // heap (K float32), and the date phases read from scratch (JS array + heap copy).
-  const inMemory = N * P * 4 <= opts.budgetBytes / 2;
-  const left = inMemory ? opts.budgetBytes - N * P * 4 : opts.budgetBytes;
-  const sim = new simulate.IfgramSimulator(scene);
-  const bytesPerPixel = sim.bytesPerPixel + K * 4 + (inMemory ? 0 : N * 8);
-  const maxRead = Math.min(256 * 2 ** 20, MAX_SINGLE_READ_BYTES);
-  const plan = planRowBlocks({
-    length: L,
-    width: W,
-    bytesPerPixel,
-    budgetBytes: left,
-    maxReadBytes: maxRead,
-    readBytesPerPixel: 4 * Math.max(K, N),
-  });
-  const cr = chunkRows(L, W, plan.rowsPerBlock);
-  const rowsPerBlock = plan.rowsPerBlock >= L
-    ? L
-    : Math.max(cr, plan.rowsPerBlock - plan.rowsPerBlock % cr);
-  const compression = gzip ? "gzip" as const : null;
-  stack.create("unwrapPhase", [K, L, W], "<f", { chunks: [1, cr, W], compression });
-  stack.create("coherence", [K, L, W], "<f", { chunks: [1, cr, W], compression });
-  stack.create("connectComponent", [K, L, W], "<h", {
-    chunks: [1, cr, W],
-    compression: opts.lzfConnectComponent ? "lzf" : compression,
-  });
-
-  // Pass 1, date by date: the phase of each date, and the true displacement.
-  const store = inMemory
-    ? memoryStore(N, L, W)
-    : await scratchStore(join(dirname(stack.tmpPath), `.vinsar-simulate-${Deno.pid}.h5`), N, L, W);
-  try {
-    if (truth) {
-      startTimeseries(
-        scene,
-        truth,
-        timeseriesAttributes(scene, truthAttributes(scene)),
-        gzip,
-        true,
-      );
-    }
-    const coef = scene.deformation.coefficientsRows(0, L);
-    const tropo = troposphere(scene);
-    const toPhase = (-4 * Math.PI) / scene.options.wavelength;
-    const disp = new Float32Array(P), phase = new Float32Array(P);
-    for (let n = 0; n < N; n++) {
-      scene.deformation.displacementRows(coef, scene.tYears, scene.stepped, n, n + 1, disp);
-      truth?.write("timeseries", [[n, n + 1]], disp);
-      const t = tropo?.(n);
-      for (let p = 0; p < P; p++) phase[p] = toPhase * (disp[p]! + (t ? t[p]! : 0));
-      store.put(n, phase);
-      opts.onProgress?.("dates", (n + 1) * P, N * P);
-    }
-    await store.finish();
-    const t1 = performance.now();
-
-    // Pass 2, row blocks: every interferogram.
-
-    let done = 0, computeMs = 0, writeMs = 0;
-    // One set of output buffers for every block (fresh ones would page-fault each time).
-    const n = K * Math.min(rowsPerBlock, L) * W;
-    const buffers: simulate.IfgramRows = {
-      unwrapPhase: new Float32Array(n),
-      coherence: new Float32Array(n),
-      connectComponent: new Int16Array(n),
-    };
-    for (let row0 = 0; row0 < L; row0 += rowsPerBlock) {
-      const row1 = Math.min(L, row0 + rowsPerBlock), m = K * (row1 - row0) * W;
-      const ta = performance.now();
-      const out = sim.simulateRows(row0, row1, store.rows(row0, row1), {
-        unwrapPhase: buffers.unwrapPhase.subarray(0, m),
-        coherence: buffers.coherence.subarray(0, m),
-        connectComponent: buffers.connectComponent.subarray(0, m),
-      });
-      const tb = performance.now();
-      const ranges: Array<[number, number]> = [[0, K], [row0, row1], [0, W]];
-      stack.write("unwrapPhase", ranges, out.unwrapPhase);
-      stack.write("coherence", ranges, out.coherence);
-      stack.write("connectComponent", ranges, out.connectComponent);
-      computeMs += tb - ta;
-      writeMs += performance.now() - tb;
-      done += (row1 - row0) * W;
-      opts.onProgress?.("interferograms", done, P);
-    }
-    log.debug(
-      `simulate: interferograms computed in ${(computeMs / 1000).toFixed(2)} s, written in ${
-        (writeMs / 1000).toFixed(2)
-      } s`,
-    );
-    const t2 = performance.now();
-    if (truth) writeTruthMaps(scene, truth, opts.budgetBytes);
-    const t3 = performance.now();
-    log.debug(`simulate: ${inMemory ? "date phases in memory" : "date phases in a scratch file"}`);
-    return {
-      phaseStore: inMemory ? "memory" : "scratch file",
-      rowsPerBlock,
-      seconds: { dates: (t1 - t0) / 1000, ifgrams: (t2 - t1) / 1000, truth: (t3 - t2) / 1000 },
-    };
-  } finally {
-    store.close();
-  }
-}
-
-/** Settings of {@link writeSimulatedTimeseries}. */
-export interface SimulatedTimeseriesOptions extends SimulatedWriteOptions {
-  /** White noise per date and pixel, m. Default 0. */
-  noiseStd?: number;
-  /** Per-date ramp size, m. Default 0. */
-  rampStd?: number;
-}
-
-/**
- * Write a MintPy-layout `timeseries.h5` of `scene` (deformation + troposphere + optional
- * noise and ramps, zero on the first date and at the reference pixel), and its truth.
- */
-export function writeSimulatedTimeseries(
-  scene: Scene,
-  ts: H5Writer,
-  truth: H5Writer | null,
-  opts: SimulatedTimeseriesOptions,
-): SimulationSummary {
-  const { length: L } = scene, N = scene.dates.length;
-  const gzip = opts.gzip ?? false;
-  const t0 = performance.now();
-  startTimeseries(scene, ts, timeseriesAttributes(scene, {}), gzip, false);
-  if (truth) {
-    startTimeseries(scene, truth, timeseriesAttributes(scene, truthAttributes(scene)), gzip, true);
-  }
-  const coef = scene.deformation.coefficientsRows(0, L);
-  const regionFlags = new Uint8Array(L * scene.width);
-  scene.regions.fillRows(0, L, regionFlags);
-  const screens = troposphere(scene);
-  // Date 0's screen is needed with every date: keep a copy rather than recompute its FFT.
-  const first = screens ? Float32Array.from(screens(0)) : null;
-  const tropo = screens ? (n: number) => (n === 0 ? first! : screens(n)) : null;
-  const buffer = new Float32Array(L * scene.width), disp = new Float32Array(L * scene.width);
-  for (let n = 0; n < N; n++) {
-    const noisy = simulate.simulateTimeseriesRows(scene, 0, L, {
-      noiseStd: opts.noiseStd,
-      rampStd: opts.rampStd,
-      tropo,
-      dates: [n, n + 1],
-      coefficients: coef,
-      regionFlags,
-      out: buffer,
-    });
-    ts.write("timeseries", [[n, n + 1]], noisy);
-    if (truth) {
-      truth.write(
-        "timeseries",
-        [[n, n + 1]],
-        scene.deformation.displacementRows(coef, scene.tYears, scene.stepped, n, n + 1, disp),
-      );
-    }
-    opts.onProgress?.("dates", (n + 1) * L * scene.width, N * L * scene.width);
-  }
-  const t1 = performance.now();
-  if (truth) writeTruthMaps(scene, truth, opts.budgetBytes);
-  const t2 = performance.now();
-  return {
-    phaseStore: "memory",
-    rowsPerBlock: L,
-    seconds: { dates: (t1 - t0) / 1000, ifgrams: 0, truth: (t2 - t1) / 1000 },
   };
 }

@@ -1,7 +1,14 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { simulate } from "@vinsar/core";
 import { H5Reader, H5Writer } from "./h5.ts";
-import { writeSimulatedStack, writeSimulatedTimeseries } from "./simulated_stack.ts";
+import {
+  createScratchPhaseStore,
+  simulatedChunkRows,
+  startSimulatedStack,
+  startSimulatedTimeseries,
+} from "./simulated_stack.ts";
+
+// The simulation itself (and the tests of its files' contents) is @vinsar/steps/simulate.
 
 const L = 30, W = 40, N = 12;
 
@@ -14,148 +21,94 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-async function writeStack(
-  dir: string,
-  name: string,
-  budgetBytes: number,
-  lzf = false,
-): Promise<void> {
-  const scene = simulate.createScene({ length: L, width: W, numDates: N, seed: 5 });
-  const stack = await H5Writer.create(`${dir}/${name}.h5`);
-  const truth = await H5Writer.create(`${dir}/${name}_truth.h5`);
-  await writeSimulatedStack(scene, stack, truth, { budgetBytes, lzfConnectComponent: lzf });
-  stack.commit();
-  truth.commit();
-}
+Deno.test("chunk rows: about 1 MB of float32 rows, at most maxRows and the image", () => {
+  strictEqual(simulatedChunkRows({ length: 1000, width: 1024 }, 1000), 256);
+  strictEqual(simulatedChunkRows({ length: 1000, width: 1024 }, 100), 100);
+  strictEqual(simulatedChunkRows({ length: 10, width: 1024 }, 1000), 10);
+  strictEqual(simulatedChunkRows({ length: 10, width: 2 ** 20 }, 10), 1);
+});
 
-Deno.test("simulated ifgramStack.h5 reads back with MintPy's datasets, types and attributes", async () => {
+Deno.test("stack and truth layouts: datasets, types, chunks, compression, attributes", async () => {
   await withDir(async (dir) => {
-    await writeStack(dir, "ifgramStack", 64 * 2 ** 20, true);
-    const r = await H5Reader.open(`${dir}/ifgramStack.h5`);
+    const scene = simulate.createScene({ length: L, width: W, numDates: N, seed: 5 });
+    const K = scene.pairs.length;
+    const stack = await H5Writer.create(`${dir}/stack.h5`);
+    startSimulatedStack(scene, stack, { chunkRows: 8, gzip: true, lzfConnectComponent: true });
+    stack.commit();
+    const truth = await H5Writer.create(`${dir}/truth.h5`);
+    startSimulatedTimeseries(scene, truth, { truth: true });
+    truth.commit();
+    const ts = await H5Writer.create(`${dir}/timeseries.h5`);
+    startSimulatedTimeseries(scene, ts, { truth: false });
+    ts.commit();
+
+    const r = await H5Reader.open(`${dir}/stack.h5`);
     try {
-      const K = 3 * N - 6;
-      const a = r.attrs();
-      for (
-        const [k, v] of Object.entries({
-          FILE_TYPE: "ifgramStack",
-          LENGTH: `${L}`,
-          WIDTH: `${W}`,
-          UNIT: "radian",
-        })
-      ) {
-        strictEqual(a[k], v, k);
-      }
-      for (
-        const k of [
-          "WAVELENGTH",
-          "ALOOKS",
-          "RLOOKS",
-          "REF_Y",
-          "REF_X",
-          "CENTER_LINE_UTC",
-          "PLATFORM",
-        ]
-      ) {
-        ok(a[k] !== undefined, `attribute ${k}`);
-      }
-      deepStrictEqual(r.datasets().sort(), [
-        "bperp",
-        "coherence",
-        "connectComponent",
-        "date",
-        "dropIfgram",
-        "unwrapPhase",
+      strictEqual(r.attrs().FILE_TYPE, "ifgramStack");
+      deepStrictEqual(r.info("unwrapPhase").chunks, [1, 8, W]);
+      deepStrictEqual(r.info("connectComponent").shape, [K, L, W]);
+      ok(/lzf/i.test(r.info("connectComponent").filters.join()));
+      ok(/gzip|deflate/i.test(r.info("coherence").filters.join()));
+      deepStrictEqual(Array.from(r.read("dropIfgram")), Array.from(scene.keep));
+      deepStrictEqual(r.readStrings("date").slice(0, 2), [
+        scene.dates[scene.pairs[0]!.ref],
+        scene.dates[scene.pairs[0]!.sec],
       ]);
-      const info = (n: string) => [r.info(n).shape, r.info(n).dtype];
-      deepStrictEqual(info("unwrapPhase"), [[K, L, W], "<f"]);
-      deepStrictEqual(info("coherence"), [[K, L, W], "<f"]);
-      deepStrictEqual(info("connectComponent"), [[K, L, W], "<h"]);
-      deepStrictEqual(info("bperp"), [[K], "<f"]);
-      deepStrictEqual(info("dropIfgram"), [[K], "bool"]);
-      deepStrictEqual(r.info("date").shape, [K, 2]);
-      strictEqual(r.info("date").dtype, "S8");
-      ok(
-        /lzf/i.test(r.info("connectComponent").filters.join()),
-        "connectComponent is LZF-compressed",
-      );
-      const drop = Array.from(r.read("dropIfgram"));
-      strictEqual(drop.length - drop.reduce((s, v) => s + v, 0), 2, "two dropped interferograms");
-      const dates = r.readStrings("date");
-      ok(dates.every((d) => /^\d{8}$/.test(d)));
-      ok(dates.every((d, i) => i % 2 === 1 || d < dates[i + 1]!), "date1 < date2");
-      const y = Number(a.REF_Y), x = Number(a.REF_X);
-      const refPhase = r.read("unwrapPhase", [[0, K], [y, y + 1], [x, x + 1]]);
-      ok(refPhase.every((v) => v !== 0), "the reference pixel has data in every interferogram");
     } finally {
       r.close();
     }
-    const t = await H5Reader.open(`${dir}/ifgramStack_truth.h5`);
+    const t = await H5Reader.open(`${dir}/truth.h5`);
     try {
       const a = t.attrs();
       strictEqual(a.FILE_TYPE, "timeseries");
-      strictEqual(a.UNIT, "m");
-      strictEqual(a.REF_DATE, t.readStrings("date")[0]);
-      deepStrictEqual(t.info("timeseries").shape, [N, L, W]);
-      for (const name of ["velocity", "annualAmplitude", "annualPhase", `step${a.SIM_STEP_DATE}`]) {
-        deepStrictEqual(t.info(name).shape, [L, W], name);
-      }
-      for (const name of ["waterMask", "missingPatch", "disconnectedPatch", "lowCoherence"]) {
-        strictEqual(t.info(name).dtype, "bool", name);
-      }
-      const first = t.read("timeseries", [[0, 1]]);
-      ok(first.every((v) => v === 0), "first date is zero");
+      strictEqual(a.SIM_STEP_DATE, scene.stepDate);
+      strictEqual(a.SIM_NUM_IFGRAM, String(K));
+      deepStrictEqual(t.info("timeseries").chunks, [1, L, W]);
+      deepStrictEqual(t.info(`step${scene.stepDate}`).shape, [L, W]);
+      strictEqual(t.info("waterMask").dtype, "bool");
+      strictEqual(t.info("unwrapErrorCount").dtype, "<h");
     } finally {
       t.close();
     }
+    const p = await H5Reader.open(`${dir}/timeseries.h5`);
+    try {
+      strictEqual(p.attrs().SIM_SEED, undefined);
+      deepStrictEqual(p.datasets().sort(), ["bperp", "date", "timeseries"]);
+    } finally {
+      p.close();
+    }
   });
 });
 
-Deno.test("a tiny memory budget (scratch file, small blocks) writes the same stack", async () => {
+Deno.test("scratch phase store: dates in, row blocks of every date out, file removed", async () => {
   await withDir(async (dir) => {
-    await writeStack(dir, "big", 64 * 2 ** 20);
-    await writeStack(dir, "small", 64 * 1024);
-    const a = await H5Reader.open(`${dir}/big.h5`), b = await H5Reader.open(`${dir}/small.h5`);
+    const path = `${dir}/.phases.h5`;
+    const store = await createScratchPhaseStore(path, { numDates: 3, length: 4, width: 5 });
     try {
-      ok((b.info("unwrapPhase").chunks?.[1] ?? L) < L, "several row blocks");
-      for (const name of ["unwrapPhase", "coherence", "connectComponent", "bperp", "dropIfgram"]) {
-        deepStrictEqual(b.read(name), a.read(name), name);
+      for (let n = 0; n < 3; n++) {
+        store.put(
+          n,
+          Float32Array.from({ length: 20 }, (_, i) => n * 100 + i),
+        );
       }
+      await store.finish();
+      const block = store.rows(1, 3);
+      strictEqual(block.stride, 10);
+      deepStrictEqual(Array.from(block.data.subarray(block.offset + 2 * block.stride)), [
+        205,
+        206,
+        207,
+        208,
+        209,
+        210,
+        211,
+        212,
+        213,
+        214,
+      ]);
     } finally {
-      a.close();
-      b.close();
+      store.close();
     }
-    ok(
-      ![...Deno.readDirSync(dir)].some((e) => e.name.includes("vinsar-simulate")),
-      "scratch file removed",
-    );
-  });
-});
-
-Deno.test("simulated timeseries.h5: MintPy layout, referenced, truth beside it", async () => {
-  await withDir(async (dir) => {
-    const scene = simulate.createScene({ length: L, width: W, numDates: N, seed: 6 });
-    const ts = await H5Writer.create(`${dir}/timeseries.h5`);
-    const truth = await H5Writer.create(`${dir}/truth.h5`);
-    writeSimulatedTimeseries(scene, ts, truth, { budgetBytes: 2 ** 26, noiseStd: 0.002 });
-    ts.commit();
-    truth.commit();
-    const r = await H5Reader.open(`${dir}/timeseries.h5`);
-    try {
-      const a = r.attrs();
-      strictEqual(a.FILE_TYPE, "timeseries");
-      strictEqual(a.REF_DATE, scene.dates[0]);
-      deepStrictEqual(r.readStrings("date"), [...scene.dates]);
-      deepStrictEqual(r.info("timeseries").shape, [N, L, W]);
-      strictEqual(r.info("bperp").shape[0], N);
-      const ref = r.read("timeseries", [[0, N], [scene.refY, scene.refY + 1], [
-        scene.refX,
-        scene.refX + 1,
-      ]]);
-      ok(ref.every((v) => v === 0), "zero at the reference pixel");
-      const last = r.read("timeseries", [[N - 1, N]]);
-      ok(last.some((v) => Math.abs(v) > 0.005), "deformation present");
-    } finally {
-      r.close();
-    }
+    ok(![...Deno.readDirSync(dir)].some((e) => e.name === ".phases.h5"), "scratch file removed");
   });
 });

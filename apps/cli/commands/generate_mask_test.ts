@@ -1,5 +1,4 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { circleMask, removeSmallClusters, thresholdMask } from "@vinsar/core";
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { listDir, referenceDir, runCli } from "../test_reference.ts";
 
@@ -67,40 +66,6 @@ Deno.test({
       Deno.removeSync(dir, { recursive: true });
     }
   },
-});
-
-Deno.test("thresholds compare in float32 like numpy; NaN, zeros, AOI", () => {
-  const d = new Float32Array([0.7, 0.69, NaN, 0, 0.9, 1.5]);
-  const m = new Uint8Array(6).fill(1);
-  thresholdMask(d, m, { vmin: 0.7, vmax: 1.2 });
-  // float32(0.7) is not below float32(0.7): kept, as MintPy keeps it.
-  deepStrictEqual(Array.from(m), [1, 0, 0, 0, 1, 0]);
-  const m2 = new Uint8Array(6).fill(1);
-  thresholdMask(
-    d,
-    m2,
-    { keepNaN: true, nonzero: true, vmin: 0.7 },
-    new Uint8Array([1, 0, 1, 1, 1, 1]),
-  );
-  deepStrictEqual(Array.from(m2), [1, 1, 1, 0, 1, 1]);
-  // In float64 the same limit excludes float32(0.7).
-  const m3 = new Uint8Array(1).fill(1);
-  thresholdMask(Float64Array.of(Math.fround(0.7)), m3, { vmin: 0.7 });
-  strictEqual(m3[0], 0);
-});
-
-Deno.test("small 4-connected clusters are removed; circles", () => {
-  // 4 x 5: a 3-pixel cluster, a diagonal pair (two separate 1-pixel clusters), a 1-pixel one.
-  // deno-fmt-ignore
-  const m = Uint8Array.from([
-    1, 1, 0, 0, 1,
-    1, 0, 0, 1, 0,
-    0, 0, 0, 0, 0,
-    0, 0, 1, 0, 0,
-  ]);
-  strictEqual(removeSmallClusters(m, 4, 5, 2), 3);
-  deepStrictEqual(Array.from(m), [1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-  deepStrictEqual(Array.from(circleMask(1, 1, 1, 3, 3)), [0, 1, 0, 1, 1, 1, 0, 1, 0]);
 });
 
 Deno.test("generate_mask bad inputs: one-line error, exit 2, no output", async () => {

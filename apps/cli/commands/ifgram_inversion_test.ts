@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
-import { writeTestStack } from "../../../packages/hdf5/_test_stack.ts";
+import { writeTestStack } from "@vinsar/hdf5/testing";
 import { listDir, referenceDir, runCli } from "../test_reference.ts";
 
 const ref = referenceDir();

@@ -1,28 +1,23 @@
 /**
  * `vinsar simulate`: a realistic simulated `ifgramStack.h5` of any size (or, with
- * `--timeseries-only`, a `timeseries.h5`) and its truth file: Sentinel-1-like dates, a
- * small-baseline network, Mogi inflation with an eruption step, a seasonal subsiding basin
- * and a trend, power-law tropospheric turbulence, decorrelation noise drawn from the
- * coherence, unwrapping errors, a water body, a patch missing in some interferograms, a
- * patch with a disconnected network and whole-cycle offsets. Seeded: the same flags give
- * the same files.
+ * `--timeseries-only`, a `timeseries.h5`) and its truth file; see `@vinsar/steps/simulate`.
+ * Seeded: the same flags give the same files.
  * @module
  */
-import { dirname, resolve } from "node:path";
-import { InputError, log, normalizeDate, simulate } from "@vinsar/core";
-import { writeSimulatedStack, writeSimulatedTimeseries } from "@vinsar/hdf5";
-import type { Command } from "../main.ts";
-import {
-  type CommandSpec,
-  commonOptions,
-  formatHelp,
-  numberArg,
-  parseCommandArgs,
-  type ParsedArgs,
-} from "../args.ts";
-import { makeContext } from "../context.ts";
-import { withOutputs } from "../outputs.ts";
-import { Progress } from "../progress.ts";
+import { InputError, normalizeDate, type simulate } from "@vinsar/core";
+import * as step from "@vinsar/steps/simulate";
+import { type Command, defineCommand } from "../command.ts";
+import { type CommandSpec, numberArg, type OptionSpec, type ParsedArgs } from "../args.ts";
+
+/** A flag with a value: names, dest, help, default. */
+function flag(names: string[], dest: string, help: string, value?: string): OptionSpec {
+  return value === undefined ? { names, dest, help } : { names, dest, help, default: value };
+}
+
+/** A flag without a value. */
+function toggle(names: string[], dest: string, help: string): OptionSpec {
+  return { names, dest, help, nargs: 0 };
+}
 
 const spec: CommandSpec = {
   name: "simulate",
@@ -34,109 +29,60 @@ const spec: CommandSpec = {
     "folder.",
   positionals: [],
   options: [
-    { names: ["--length"], help: "image rows", default: "200" },
-    { names: ["--width"], help: "image columns", default: "250" },
-    {
-      names: ["--pixels"],
-      help: "image size in pixels (rows x columns about 3:4), instead of --length/--width",
-    },
-    { names: ["--dates"], help: "number of acquisitions", default: "50" },
-    { names: ["--seed"], help: "random seed", default: "1" },
-    {
-      names: ["--start-date"],
-      dest: "startDate",
-      help: "first acquisition (YYYYMMDD)",
-      default: "20150107",
-    },
-    {
-      names: ["-o", "--out"],
-      dest: "out",
-      help: "output file (default: ifgramStack.h5, or timeseries.h5)",
-    },
-    { names: ["--truth"], help: "truth file", default: "truth.h5" },
-    { names: ["--no-truth"], dest: "noTruth", nargs: 0, help: "do not write the truth file" },
-    {
-      names: ["--neighbours", "--neighbors"],
-      dest: "neighbours",
-      help: "nearest neighbours in time paired with each date",
-      default: "3",
-    },
-    { names: ["--annual-pairs"], dest: "annualPairs", nargs: 0, help: "add ~1-year pairs" },
-    { names: ["--drop"], help: "interferograms marked dropIfgram=False", default: "2" },
-    { names: ["--gzip"], nargs: 0, help: "gzip-compress the big datasets" },
-    {
-      names: ["--lzf-cc"],
-      dest: "lzfCc",
-      nargs: 0,
-      help: "LZF-compress connectComponent (like MintPy)",
-    },
-    { names: ["--wavelength"], help: "radar wavelength (m)", default: "0.05546576" },
-    {
-      names: ["--alooks"],
-      help: "azimuth looks (ALOOKS); noise looks = ALOOKS*RLOOKS/1.94",
-      default: "3",
-    },
-    { names: ["--rlooks"], help: "range looks (RLOOKS)", default: "9" },
-    {
-      names: ["--tropo-std"],
-      dest: "tropoStd",
-      help: "median std of one date's tropospheric delay (m), 0: none",
-      default: "0.006",
-    },
-    {
-      names: ["--unwrap-errors"],
-      dest: "unwrapErrors",
-      help: "fraction of interferograms with an unwrapping-error patch",
-      default: "0.1",
-    },
-    {
-      names: ["--missing"],
-      help: "fraction of interferograms missing the no-data patch",
-      default: "0.2",
-    },
-    {
-      names: ["--no-decorrelation"],
-      dest: "noDecorrelation",
-      nargs: 0,
-      help: "no decorrelation phase noise",
-    },
-    {
-      names: ["--no-cycle-offsets"],
-      dest: "noCycleOffsets",
-      nargs: 0,
-      help: "no whole-cycle offsets per interferogram",
-    },
-    {
-      names: ["--no-regions"],
-      dest: "noRegions",
-      nargs: 0,
-      help: "no water, missing or disconnected patches",
-    },
-    {
-      names: ["--noise-free"],
-      dest: "noiseFree",
-      nargs: 0,
-      help: "no troposphere, decorrelation noise, unwrapping errors or cycle offsets",
-    },
-    {
-      names: ["--timeseries-only"],
-      dest: "timeseriesOnly",
-      nargs: 0,
-      help: "write a MintPy timeseries.h5 instead of a stack",
-    },
-    {
-      names: ["--noise-std"],
-      dest: "noiseStd",
-      help: "with --timeseries-only: white noise per date (m)",
-      default: "0.002",
-    },
-    {
-      names: ["--ramp-std"],
-      dest: "rampStd",
-      help: "with --timeseries-only: per-date ramp size (m)",
-      default: "0",
-    },
-    ...commonOptions.filter((o) => o.names.includes("--max-memory") || o.names.includes("--quiet")),
+    flag(["--length"], "length", "image rows", "200"),
+    flag(["--width"], "width", "image columns", "250"),
+    flag(
+      ["--pixels"],
+      "pixels",
+      "image size in pixels (rows x columns about 3:4), instead of --length/--width",
+    ),
+    flag(["--dates"], "dates", "number of acquisitions", "50"),
+    flag(["--seed"], "seed", "random seed", "1"),
+    flag(["--start-date"], "startDate", "first acquisition (YYYYMMDD)", "20150107"),
+    flag(["-o", "--out"], "out", "output file (default: ifgramStack.h5, or timeseries.h5)"),
+    flag(["--truth"], "truth", "truth file", "truth.h5"),
+    toggle(["--no-truth"], "noTruth", "do not write the truth file"),
+    flag(
+      ["--neighbours", "--neighbors"],
+      "neighbours",
+      "nearest neighbours in time paired with each date",
+      "3",
+    ),
+    toggle(["--annual-pairs"], "annualPairs", "add ~1-year pairs"),
+    flag(["--drop"], "drop", "interferograms marked dropIfgram=False", "2"),
+    toggle(["--gzip"], "gzip", "gzip-compress the big datasets"),
+    toggle(["--lzf-cc"], "lzfCc", "LZF-compress connectComponent (like MintPy)"),
+    flag(["--wavelength"], "wavelength", "radar wavelength (m)", "0.05546576"),
+    flag(["--alooks"], "alooks", "azimuth looks (ALOOKS); noise looks = ALOOKS*RLOOKS/1.94", "3"),
+    flag(["--rlooks"], "rlooks", "range looks (RLOOKS)", "9"),
+    flag(
+      ["--tropo-std"],
+      "tropoStd",
+      "median std of one date's tropospheric delay (m), 0: none",
+      "0.006",
+    ),
+    flag(
+      ["--unwrap-errors"],
+      "unwrapErrors",
+      "fraction of interferograms with an unwrapping-error patch",
+      "0.1",
+    ),
+    flag(["--missing"], "missing", "fraction of interferograms missing the no-data patch", "0.2"),
+    toggle(["--no-decorrelation"], "noDecorrelation", "no decorrelation phase noise"),
+    toggle(["--no-cycle-offsets"], "noCycleOffsets", "no whole-cycle offsets per interferogram"),
+    toggle(["--no-regions"], "noRegions", "no water, missing or disconnected patches"),
+    toggle(
+      ["--noise-free"],
+      "noiseFree",
+      "no troposphere, decorrelation noise, unwrapping errors or cycle offsets",
+    ),
+    toggle(
+      ["--timeseries-only"],
+      "timeseriesOnly",
+      "write a MintPy timeseries.h5 instead of a stack",
+    ),
+    flag(["--noise-std"], "noiseStd", "with --timeseries-only: white noise per date (m)", "0.002"),
+    flag(["--ramp-std"], "rampStd", "with --timeseries-only: per-date ramp size (m)", "0"),
   ],
   examples: [
     "vinsar simulate                                   # 200 x 250 pixels, 50 dates",
@@ -167,7 +113,7 @@ function nonNegative(args: ParsedArgs, key: string, flag: string): number {
 }
 
 /** Scene settings from the flags. */
-export function sceneOptions(args: ParsedArgs): simulate.SceneOptions {
+function sceneOptions(args: ParsedArgs): simulate.SceneOptions {
   let length: number, width: number;
   if (args.pixels !== undefined) {
     const P = intArg(args, "pixels", "--pixels", 1);
@@ -205,78 +151,29 @@ export function sceneOptions(args: ParsedArgs): simulate.SceneOptions {
   };
 }
 
-async function run(argv: string[]): Promise<void> {
-  if (argv.includes("-h") || argv.includes("--help")) {
-    console.log(formatHelp(spec));
-    return;
-  }
-  const args = parseCommandArgs(spec, argv);
-  const opts = sceneOptions(args);
-  const ctx = await makeContext(args);
-  const tsOnly = args.timeseriesOnly === true;
-  const outPath = String(args.out ?? (tsOnly ? "timeseries.h5" : "ifgramStack.h5"));
-  const truthPath = args.noTruth === true ? null : String(args.truth);
-  if (truthPath !== null && truthPath === outPath) {
-    throw new InputError(`flags --out and --truth: both name ${outPath}`);
-  }
-  // Output folders are created (the demo writes inputs/ifgramStack.h5).
-  for (const p of [outPath, truthPath]) {
-    if (p) Deno.mkdirSync(dirname(resolve(p)), { recursive: true });
-  }
-  const t0 = performance.now();
-  const scene = simulate.createScene(opts);
-  const K = scene.pairs.length, N = scene.dates.length;
-  log.info(
-    `simulate ${scene.length} x ${scene.width} pixels, ${N} dates (${scene.dates[0]} - ${
-      scene.dates[N - 1]
-    }), ${K} interferograms (${
-      K - scene.keep.reduce((s, v) => s + v, 0)
-    } dropped), seed ${scene.seed}`,
-  );
-  log.info(
-    `reference pixel y/x: ${scene.refY}/${scene.refX}; eruption after ${scene.stepDate}; ` +
-      `looks ${scene.looks}; ${scene.unwrapErrors.length} unwrapping-error patches`,
-  );
-  // One bar per pass; the writers report totals done, the bar takes increments.
-  const bars = new Map<string, { bar: Progress; done: number }>();
-  const onProgress = (pass: string, done: number, total: number) => {
-    let b = bars.get(pass);
-    if (!b) bars.set(pass, b = { bar: new Progress(pass, total), done: 0 });
-    b.bar.advance(done - b.done);
-    b.done = done;
-  };
-  await withOutputs(async (out) => {
-    const main = await out.h5(outPath);
-    const truth = truthPath ? await out.h5(truthPath) : null;
-    const settings = {
-      budgetBytes: ctx.budgetBytes,
+/** The `simulate` command. */
+export const command: Command = defineCommand("simulate", {
+  summary: "write a realistic simulated ifgramStack.h5 (or timeseries.h5) and its truth",
+  spec,
+  common: ["maxMemory"],
+  options: (args, compute): step.SimulateOptions => {
+    const timeseriesOnly = args.timeseriesOnly === true, noiseFree = args.noiseFree === true;
+    // The noise flags count only with --timeseries-only.
+    const noise = (key: string, flag: string) =>
+      !timeseriesOnly ? undefined : noiseFree ? 0 : nonNegative(args, key, flag);
+    return {
+      ...sceneOptions(args),
+      outfile: args.out === undefined ? undefined : String(args.out),
+      truthFile: args.noTruth === true ? null : String(args.truth),
       gzip: args.gzip === true,
       lzfConnectComponent: args.lzfCc === true,
-      onProgress,
+      timeseriesOnly,
+      noiseStd: noise("noiseStd", "--noise-std"),
+      rampStd: noise("rampStd", "--ramp-std"),
+      maxMemory: compute.maxMemory,
+      maxBlockRows: compute.maxBlockRows,
+      reporter: compute.reporter,
     };
-    const summary = tsOnly
-      ? writeSimulatedTimeseries(scene, main, truth, {
-        ...settings,
-        noiseStd: args.noiseFree === true ? 0 : nonNegative(args, "noiseStd", "--noise-std"),
-        rampStd: args.noiseFree === true ? 0 : nonNegative(args, "rampStd", "--ramp-std"),
-      })
-      : await writeSimulatedStack(scene, main, truth, settings);
-    const s = summary.seconds;
-    log.info(
-      `dates ${s.dates.toFixed(2)} s, interferograms ${s.ifgrams.toFixed(2)} s, truth ${
-        s.truth.toFixed(2)
-      } s (date phases in ${summary.phaseStore}, ${summary.rowsPerBlock} rows per block)`,
-    );
-  });
-  log.info(
-    `wrote ${outPath}${truthPath ? ` and ${truthPath}` : ""} in ${
-      ((performance.now() - t0) / 1000).toFixed(1)
-    } s`,
-  );
-}
-
-/** The `simulate` command. */
-export const command: Command = {
-  summary: "write a realistic simulated ifgramStack.h5 (or timeseries.h5) and its truth",
-  run,
-};
+  },
+  run: step.run,
+});

@@ -1,168 +1,107 @@
 /**
  * `vinsar timeseries2velocity`: MintPy 1.6.4's `timeseries2velocity.py` (same flags, files
- * and numbers): time functions fit to every pixel with one pseudo-inverse, streamed in row
- * blocks, with residue, covariance or closed-form bootstrap uncertainties.
+ * and numbers): flags -> `@vinsar/steps/timeseries2velocity`'s `run`.
  * @module
  */
-import {
-  InputError,
-  log,
-  type ProbeShape,
-  TimeFunctionBasis,
-  timeFunctionConfigAttrs,
-  timeFunctionTileWidth,
-} from "@vinsar/core";
-import { TimeseriesFile } from "@vinsar/hdf5";
-import type { Command } from "../main.ts";
-import {
-  type CommandSpec,
-  commonOptions,
-  formatHelp,
-  type OptionSpec,
-  parseCommandArgs,
-} from "../args.ts";
-import { isUpToDate, makeContext } from "../context.ts";
-import { resolveSettings, type Settings } from "./_timeseries2velocity_settings.ts";
-import { runFit } from "./_timeseries2velocity_run.ts";
+import { InputError, type TimeFunctionFamily, type UncertaintyMethod } from "@vinsar/core";
+import type { ComputeOptions } from "@vinsar/steps/pipeline";
+import { run, type Timeseries2VelocityOptions } from "@vinsar/steps/timeseries2velocity";
+import { type Command, defineCommand } from "../command.ts";
+import { type CommandSpec, numberArg, type OptionSpec, type ParsedArgs } from "../args.ts";
 
 const FAMILIES = ["all", "polynomial", "periodic", "step", "polyline", "exp", "log"] as const;
 
+/** An option: its flags ("-o --output"), "dest METAVAR", help, and any other settings. */
+function opt(
+  flags: string,
+  target: string,
+  help: string,
+  more: Partial<OptionSpec> = {},
+): OptionSpec {
+  const [dest, metavar] = target.split(" ");
+  return { names: flags.split(" "), dest, ...(metavar ? { metavar } : {}), help, ...more };
+}
+const many = { nargs: "+" } as const;
+
 const options: OptionSpec[] = [
-  { names: ["-h", "--help"], nargs: 0, help: "show this help and exit" },
-  {
-    names: ["-t", "--template"],
-    dest: "templateFile",
-    metavar: "FILE",
-    help: "template file with mintpy.timeFunc.* options (they override flags, as in MintPy)",
-  },
-  { names: ["-o", "--output"], dest: "outfile", metavar: "FILE", help: "output file name" },
-  { names: ["--ref-date"], dest: "refDate", metavar: "DATE", help: "reference date in time" },
-  {
-    names: ["--ref-lalo"],
-    nargs: "+",
-    dest: "refLalo",
-    metavar: "LAT",
-    help: "reference point: LAT LON (geocoded files)",
-  },
-  {
-    names: ["--ref-yx"],
-    nargs: "+",
-    dest: "refYx",
-    metavar: "Y",
-    help: "reference point: Y X",
-  },
-  {
-    names: ["-s", "--start-date"],
-    dest: "startDate",
-    metavar: "DATE",
-    help: "start date for time function estimation",
-  },
-  {
-    names: ["-e", "--end-date"],
-    dest: "endDate",
-    metavar: "DATE",
-    help: "end date for time function estimation",
-  },
-  {
-    names: ["--ex", "--ex-date", "--exclude-date", "--exclude"],
-    nargs: "+",
-    dest: "excludeDate",
-    metavar: "DATE",
-    help: "date(s) or text file(s) of dates not used (e.g. exclude_date.txt)",
-  },
-  {
-    names: ["--uq", "--uncertainty"],
-    dest: "uncertaintyQuantification",
-    default: "residue",
-    choices: ["residue", "covariance", "bootstrap"],
-    metavar: "VAL",
-    help: "STD from: residue (fit residual), covariance (--ts-cov-file), bootstrap",
-  },
-  {
-    names: ["--ts-cov", "--ts-cov-file"],
-    dest: "timeSeriesCovFile",
-    metavar: "FILE",
-    help: "time-series variance (N, L, W) or covariance (N, N, L, W) file for --uq covariance",
-  },
-  {
-    names: ["--bc", "--bootstrap-count"],
-    dest: "bootstrapCount",
+  opt(
+    "-t --template",
+    "templateFile FILE",
+    "template file with mintpy.timeFunc.* options (they override flags, as in MintPy)",
+  ),
+  opt("-o --output", "outfile FILE", "output file name"),
+  opt("--ref-date", "refDate DATE", "reference date in time"),
+  opt("--ref-lalo", "refLalo LAT", "reference point: LAT LON (geocoded files)", many),
+  opt("--ref-yx", "refYx Y", "reference point: Y X", many),
+  opt("-s --start-date", "startDate DATE", "start date for time function estimation"),
+  opt("-e --end-date", "endDate DATE", "end date for time function estimation"),
+  opt(
+    "--ex --ex-date --exclude-date --exclude",
+    "excludeDate DATE",
+    "date(s) or text file(s) of dates not used (e.g. exclude_date.txt)",
+    many,
+  ),
+  opt(
+    "--uq --uncertainty",
+    "uncertaintyQuantification VAL",
+    "STD from: residue (fit residual), covariance (--ts-cov-file), bootstrap",
+    { default: "residue", choices: ["residue", "covariance", "bootstrap"] },
+  ),
+  opt(
+    "--ts-cov --ts-cov-file",
+    "timeSeriesCovFile FILE",
+    "time-series variance (N, L, W) or covariance (N, N, L, W) file for --uq covariance",
+  ),
+  opt("--bc --bootstrap-count", "bootstrapCount N", "number of bootstrap resamples", {
     default: "400",
-    metavar: "N",
-    help: "number of bootstrap resamples",
-  },
-  {
-    names: ["--seed"],
-    dest: "seed",
-    metavar: "N",
-    help: "seed of the bootstrap resampling (vinsar only; default: random, logged)",
-  },
-  {
-    names: ["--poly", "--polynomial", "--poly-order"],
-    dest: "polynomial",
-    default: "1",
-    metavar: "DEG",
-    help: "polynomial degree: 1 linear, 2 quadratic, ...",
-  },
-  {
-    names: ["--periodic", "--period", "--peri"],
-    nargs: "+",
-    dest: "periodic",
-    metavar: "YEARS",
-    help: "periodic function(s) with period in years (1 annual, 0.5 semi-annual)",
-  },
-  {
-    names: ["--step", "--step-date"],
-    nargs: "+",
-    dest: "stepDate",
-    metavar: "DATE",
-    help: "step function(s) at YYYYMMDD(THHMM)",
-  },
-  {
-    names: ["--polyline"],
-    nargs: "+",
-    dest: "polyline",
-    metavar: "DATE",
-    help: "extra line segment(s) starting at YYYYMMDD(THHMM)",
-  },
-  {
-    names: ["--exp", "--exponential"],
-    nargs: "+",
-    append: true,
-    dest: "exp",
-    metavar: "ARG",
-    help: "exponential function: onset YYYYMMDD then tau(s) in days (repeatable)",
-  },
-  {
-    names: ["--log", "--logarithmic"],
-    nargs: "+",
-    append: true,
-    dest: "log",
-    metavar: "ARG",
-    help: "logarithmic function: onset YYYYMMDD then tau(s) in days (repeatable)",
-  },
-  {
-    names: ["--save-res", "--save_residual"],
-    nargs: 0,
-    dest: "saveRes",
-    help: "save the residual time-series",
-  },
-  {
-    names: ["--res-file", "--residual-file"],
-    dest: "resFile",
-    metavar: "FILE",
-    help: "residual time-series file name (default: timeseriesResidual.h5)",
-  },
-  {
-    names: ["--rm-timefun"],
-    nargs: "*",
-    dest: "rmTimefun",
-    choices: FAMILIES,
-    metavar: "FUNC",
-    help: "time functions removed in the residual: all (default), polynomial, periodic, ...",
-  },
-  ...commonOptions.map((o) =>
-    o.dest === "maxMemory" ? { ...o, names: ["--ram", "--memory", "--max-memory"] } : o
+  }),
+  opt(
+    "--seed",
+    "seed N",
+    "seed of the bootstrap resampling (vinsar only; default: random, logged)",
+  ),
+  opt(
+    "--poly --polynomial --poly-order",
+    "polynomial DEG",
+    "polynomial degree: 1 linear, 2 quadratic, ...",
+    { default: "1" },
+  ),
+  opt(
+    "--periodic --period --peri",
+    "periodic YEARS",
+    "periodic function(s) with period in years (1 annual, 0.5 semi-annual)",
+    many,
+  ),
+  opt("--step --step-date", "stepDate DATE", "step function(s) at YYYYMMDD(THHMM)", many),
+  opt("--polyline", "polyline DATE", "extra line segment(s) starting at YYYYMMDD(THHMM)", many),
+  opt(
+    "--exp --exponential",
+    "exp ARG",
+    "exponential function: onset YYYYMMDD then tau(s) in days (repeatable)",
+    { ...many, append: true },
+  ),
+  opt(
+    "--log --logarithmic",
+    "log ARG",
+    "logarithmic function: onset YYYYMMDD then tau(s) in days (repeatable)",
+    { ...many, append: true },
+  ),
+  opt("--save-res --save_residual", "saveRes", "save the residual time-series", { nargs: 0 }),
+  opt(
+    "--res-file --residual-file",
+    "resFile FILE",
+    "residual time-series file name (default: timeseriesResidual.h5)",
+  ),
+  opt(
+    "--rm-timefun",
+    "rmTimefun FUNC",
+    "time functions removed in the residual: all (default), polynomial, periodic, ...",
+    { nargs: "*", choices: FAMILIES },
+  ),
+  opt(
+    "--ram --memory --max-memory",
+    "maxMemory GB",
+    "memory budget in GB for block data (default: from free memory)",
   ),
 ];
 
@@ -171,7 +110,7 @@ const spec: CommandSpec = {
   usage: "vinsar timeseries2velocity timeseries_file [options]",
   description: "Estimate velocity / time functions from time-series (MintPy's " +
     "timeseries2velocity.py).",
-  positionals: ["timeseries_file"],
+  positionals: ["timeseries_file?"],
   options,
   examples: [
     "vinsar timeseries2velocity timeseries.h5",
@@ -184,61 +123,73 @@ const spec: CommandSpec = {
   ],
 };
 
-/**
- * What a fit runs, for the backend calibration of `--backend auto`: the fused series fit
- * (residue and covariance uncertainties, unless `--rm-timefun` keeps some signal in a saved
- * residual); else, per tile of pixels, the GEMMs of the parameters
- * `m (P x w) = pinv (P x N) * d (N x w)` and of the residual `d -= G (N x P) * m (P x w)`,
- * `w` being the tile width over blocks of at most `pixels`.
- */
-export function fitProbe(s: Settings, pixels: number): ProbeShape[] {
-  const N = s.dates.length, P = new TimeFunctionBasis(s.model).numParams;
-  const residual = s.resFile !== null;
-  if (s.uncertainty !== "bootstrap" && (!residual || s.rmFamilies.includes("all"))) {
-    return [{ kind: "seriesFit", numDates: N, numParams: P, residual }];
+/** A whole-number flag value, with a one-line error naming the flag. */
+function intArg(value: unknown, flag: string): number {
+  const text = String(value).trim();
+  if (!/^[+-]?\d+$/.test(text)) {
+    throw new InputError(`flag ${flag}: "${value}" is not a whole number`);
   }
-  const w = timeFunctionTileWidth(N, Math.max(1, pixels));
-  return [{ kind: "gemm", m: P, n: w, k: N }, { kind: "gemm", m: N, n: w, k: P }];
+  return Number(text);
+}
+
+/** A flag of two values (`--ref-yx Y X`), each parsed by `parse`. */
+function pairArg(
+  value: unknown,
+  flag: { name: string; metavars: string; parse: (v: string, flag: string) => number },
+): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const values = value as string[];
+  if (values.length !== 2) {
+    throw new InputError(`flag ${flag.name} needs 2 values: ${flag.metavars}`);
+  }
+  return [flag.parse(values[0]!, flag.name), flag.parse(values[1]!, flag.name)];
+}
+
+const text = (value: unknown) => value === undefined ? undefined : String(value);
+const list = (value: unknown) => value as string[] | undefined;
+const float = (v: string, flag: string) => numberArg(v, flag)!;
+
+/** The step's options from the parsed flags. */
+function toOptions(
+  args: ParsedArgs,
+  compute: ComputeOptions & { update: boolean },
+): Timeseries2VelocityOptions {
+  if (args._.length === 0) {
+    throw new InputError(`missing argument timeseries_file (usage: ${spec.usage})`);
+  }
+  const { update, ...resources } = compute;
+  return {
+    ...resources,
+    timeseriesFile: args._[0]!,
+    templateFile: text(args.templateFile),
+    outfile: text(args.outfile),
+    refDate: text(args.refDate),
+    refLalo: pairArg(args.refLalo, { name: "--ref-lalo", metavars: "LAT LON", parse: float }),
+    refYx: pairArg(args.refYx, { name: "--ref-yx", metavars: "Y X", parse: intArg }),
+    startDate: text(args.startDate),
+    endDate: text(args.endDate),
+    excludeDate: list(args.excludeDate),
+    uncertaintyQuantification: args.uncertaintyQuantification as UncertaintyMethod,
+    timeSeriesCovFile: text(args.timeSeriesCovFile),
+    bootstrapCount: intArg(args.bootstrapCount, "--bootstrap-count"),
+    seed: args.seed === undefined ? undefined : intArg(args.seed, "--seed"),
+    polynomial: intArg(args.polynomial, "--polynomial"),
+    periodic: list(args.periodic)?.map((v) => float(v, "--periodic")),
+    stepDate: list(args.stepDate),
+    polyline: list(args.polyline),
+    exp: args.exp as string[][] | undefined,
+    log: args.log as string[][] | undefined,
+    saveRes: args.saveRes === true,
+    resFile: text(args.resFile),
+    rmTimefun: args.rmTimefun as Array<TimeFunctionFamily | "all"> | undefined,
+    updateMode: update,
+  };
 }
 
 /** The `timeseries2velocity` command. */
-export const command: Command = {
+export const command: Command = defineCommand("timeseries2velocity", {
   summary: "fit time functions (velocity, ...) to a displacement time-series",
-  async run(argv: string[]): Promise<void> {
-    const args = parseCommandArgs({ ...spec, positionals: ["timeseries_file?"] }, argv);
-    if (args.help) {
-      console.log(formatHelp(spec));
-      return;
-    }
-    if (args._.length === 0) {
-      throw new InputError(`missing argument timeseries_file (usage: ${spec.usage})`);
-    }
-    const start = performance.now();
-    if (args.quiet) log.setLevel("warn");
-    const ts = await TimeseriesFile.open(args._[0]!);
-    try {
-      log.info(`open timeseries file: ${ts.path}`);
-      const s = resolveSettings(args, ts);
-      const ctx = await makeContext(args, fitProbe(s, ts.length * ts.width));
-      const outputs = s.resFile ? [s.outfile, s.resFile] : [s.outfile];
-      const expected = timeFunctionConfigAttrs(s.config);
-      if (args.update) {
-        log.info("update mode: ON");
-        if (await isUpToDate([s.tsPath], outputs, expected)) {
-          log.info(`run or skip: skip (${outputs.join(", ")} up to date with the same settings)`);
-          return;
-        }
-        log.info("run or skip: run");
-      }
-      await runFit(ts, s, ctx);
-    } finally {
-      ts.close();
-    }
-    const secs = (performance.now() - start) / 1000;
-    log.info(
-      `time used: ${String(Math.floor(secs / 60)).padStart(2, "0")} mins ${
-        (secs % 60).toFixed(1)
-      } secs.`,
-    );
-  },
-};
+  spec,
+  options: toOptions,
+  run,
+});

@@ -97,7 +97,7 @@ Deno.test({
       const cases: Array<[string[], RegExp]> = [
         [
           ["timeseriesResidual.h5", "-m", "otherMask.h5"],
-          /otherMask\.h5: mask .* 60 x 100 .* 60 x 80/,
+          /otherMask\.h5: mask .*60 x 100.*60 x 80/,
         ],
         [["maskTempCoh.h5"], /FILE_TYPE is "mask", expected a timeseries file/],
         [["timeseriesResidual.h5", "-r", "cubic"], /unknown ramp type "cubic"/],

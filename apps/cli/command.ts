@@ -1,0 +1,91 @@
+/**
+ * What a CLI command is, and {@link defineCommand}, which gives every command `-h/--help`,
+ * `-q/--quiet` and the common compute flags (`--max-memory`, `--backend`, `--workers`,
+ * `--update`) once. A command file is its flag spec, argv -> options, and a call of its
+ * step's `run(options)`.
+ * @module
+ */
+import { log } from "@vinsar/core";
+import type { ComputeOptions } from "@vinsar/steps/pipeline";
+import { logReporter } from "@vinsar/steps/reporter";
+import {
+  type CommandSpec,
+  commonOptions,
+  formatHelp,
+  numberArg,
+  type OptionSpec,
+  parseCommandArgs,
+  type ParsedArgs,
+} from "./args.ts";
+
+/** A CLI command: parses its own argv, writes its outputs in the working folder. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  run(argv: string[]): Promise<void>;
+}
+
+/** The common flags a command takes (default: all of them). */
+export type CommonFlag = "maxMemory" | "backend" | "workers" | "update";
+
+/** What {@link defineCommand} needs. */
+export interface CommandDefinition<Options> {
+  summary: string;
+  /** The command's own flags and positionals; `-h` and the common flags are added. */
+  spec: CommandSpec;
+  /** Common flags to add (default: all); a flag the spec already has is not added again. */
+  common?: readonly CommonFlag[];
+  /** argv -> the step's options; `compute` holds the common flags' values and the reporter. */
+  options(args: ParsedArgs, compute: ComputeOptions & { update: boolean }): Options;
+  /** Run the step. */
+  run(options: Options): Promise<unknown>;
+}
+
+const HELP: OptionSpec = { names: ["-h", "--help"], nargs: 0, help: "show this help and exit" };
+const ALL_COMMON: readonly CommonFlag[] = ["maxMemory", "backend", "workers", "update"];
+
+/** The spec with `-h` first and the common flags last. */
+function fullSpec(def: CommandDefinition<unknown>): CommandSpec {
+  const own = def.spec.options;
+  const has = (o: OptionSpec) => own.some((x) => x.names.some((n) => o.names.includes(n)));
+  const wanted = new Set<string>([...(def.common ?? ALL_COMMON), "quiet"]);
+  const common = commonOptions.filter((o) => wanted.has(o.dest!) && !has(o));
+  return { ...def.spec, options: [...(has(HELP) ? [] : [HELP]), ...own, ...common] };
+}
+
+/**
+ * The common flags' values as step options. `VINSAR_MAX_BLOCK_ROWS` caps the rows of a
+ * block (a testing knob: many blocks on a small file).
+ */
+function computeOptions(args: ParsedArgs): ComputeOptions & { update: boolean } {
+  const maxRows = Deno.env.get("VINSAR_MAX_BLOCK_ROWS");
+  return {
+    maxMemory: numberArg(args.maxMemory, "--max-memory"),
+    backend: args.backend === undefined ? undefined : String(args.backend),
+    workers: numberArg(args.workers, "--workers"),
+    maxBlockRows: maxRows ? Number(maxRows) : undefined,
+    update: args.update === true,
+    reporter: logReporter(),
+  };
+}
+
+/** A {@link Command} from its definition. */
+export function defineCommand<Options>(
+  name: string,
+  def: CommandDefinition<Options>,
+): Command {
+  const spec = fullSpec(def as CommandDefinition<unknown>);
+  return {
+    name,
+    summary: def.summary,
+    async run(argv: string[]): Promise<void> {
+      if (argv.includes("-h") || argv.includes("--help")) {
+        console.log(formatHelp(spec));
+        return;
+      }
+      const args = parseCommandArgs(spec, argv);
+      if (args.quiet) log.setLevel("warn");
+      await def.run(def.options(args, computeOptions(args)));
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Test helpers of `@vinsar/hdf5`: small MintPy-like files whose values are known in closed
+ * form, for the tests of this package and of its users.
+ * @module
+ */
+export * from "./test_stack.ts";

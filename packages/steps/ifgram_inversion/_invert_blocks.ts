@@ -1,0 +1,146 @@
+/**
+ * The inversion's block loop, apart from planning and file layout: any range of row units
+ * is read from the stack, inverted on the executor and written to the outputs, so a caller
+ * (the whole image, or a cluster task of units [a, b)) chooses the units and the files.
+ * @module
+ */
+import type { InversionCounts, InversionTiming } from "@vinsar/core";
+import type { IfgramStack, InversionOutputs, MaskRows } from "@vinsar/hdf5";
+import type { Executor } from "../pipeline/executor.ts";
+import { type PipelineTiming, runBlocks } from "../pipeline/run_blocks.ts";
+import type { RowUnit } from "../pipeline/units.ts";
+import type { ProgressBar } from "../reporter.ts";
+import {
+  type BlockBuffers,
+  blockTransferables,
+  type InversionTask,
+  type InversionTaskResult,
+} from "./kernel.ts";
+
+/** What {@link invertBlocks} reads, inverts with and writes to. */
+export interface BlockInversion {
+  stack: IfgramStack;
+  /** Dataset inverted (`unwrapPhase`, ...). */
+  obs: string;
+  /** Coherence is read (weighted inversion). */
+  weighted: boolean;
+  /** Observation mask dataset, read when set. */
+  maskDataset: string | null;
+  /** Per-pixel skip masks (water, zero average spatial coherence), ANDed. */
+  masks: readonly MaskRows[];
+  executor: Executor<InversionTask, InversionTaskResult>;
+  /** Phase of each kept interferogram at the reference pixel, K. */
+  refPhase: Float32Array;
+  /** Reference pixel (y, x), or null with `skipRef`. */
+  refYX: readonly [number, number] | null;
+  /** Dates N. */
+  numDate: number;
+  /** Rows of the largest unit (buffers are sized for it). */
+  rowsPerBlock: number;
+  files: InversionOutputs;
+  progress: ProgressBar;
+}
+
+/** What inverting the units did, summed over them. */
+export interface BlockInversionTotals {
+  pipeline: PipelineTiming;
+  counts: InversionCounts;
+  stages: InversionTiming;
+  /** Milliseconds inverting, summed over threads. */
+  invertMs: number;
+}
+
+/** A buffer set in the loop: it travels to a worker and back, so the slot holds the latest. */
+interface BlockSlot {
+  buffers: BlockBuffers;
+  pixelMask?: Uint8Array;
+}
+
+/**
+ * Invert `units` (row ranges of the stack) and write them, blocks written as they finish:
+ * one block per thread in flight, plus (with workers) the one being read.
+ */
+export async function invertBlocks(
+  units: Iterable<RowUnit>,
+  job: BlockInversion,
+): Promise<BlockInversionTotals> {
+  const { stack, executor, files } = job;
+  const W = stack.width, K = stack.keep.length, N = job.numDate;
+  const maxP = job.rowsPerBlock * W;
+  const counts: InversionCounts = {
+    pixels: 0,
+    skipped: 0,
+    redundancy: 0,
+    cholesky: 0,
+    svd: 0,
+    choleskyFallback: 0,
+  };
+  const stages: InversionTiming = { prepare: 0, gather: 0, solve: 0, coherence: 0, dense: 0 };
+  let invertMs = 0;
+  const threads = executor.threads;
+  const pipeline = await runBlocks<RowUnit, BlockSlot, InversionTaskResult>({
+    units,
+    // Buffer sets are reused from block to block (fresh memory is slow to touch).
+    allocate: () => ({
+      buffers: {
+        phase: new Float32Array(K * maxP),
+        coherence: job.weighted ? new Float32Array(K * maxP) : undefined,
+        maskData: job.maskDataset ? new Float32Array(K * maxP) : undefined,
+        ts: new Float32Array(N * maxP),
+        temporalCoherence: new Float32Array(maxP),
+        numInvObs: new Float32Array(maxP),
+      },
+    }),
+    // Blocks in flight: one per worker, plus the one being read.
+    buffers: threads + (threads > 1 ? 1 : 0),
+    inFlight: threads,
+    ordered: false,
+    read: (unit, slot) => {
+      const b = slot.buffers, P = (unit.row1 - unit.row0) * W;
+      stack.readKept(job.obs, unit.row0, unit.row1, b.phase);
+      if (b.coherence) stack.readKept("coherence", unit.row0, unit.row1, b.coherence);
+      if (b.maskData) stack.readKept(job.maskDataset!, unit.row0, unit.row1, b.maskData);
+      let pixelMask: Uint8Array | undefined;
+      for (const m of job.masks) {
+        const rows = m.rows(unit.row0, unit.row1);
+        if (!pixelMask) pixelMask = rows;
+        else for (let i = 0; i < P; i++) pixelMask[i]! &= rows[i]!;
+      }
+      slot.pixelMask = pixelMask;
+    },
+    compute: async (unit, slot) => {
+      const task: InversionTask = {
+        pixels: (unit.row1 - unit.row0) * W,
+        refPhase: job.refPhase,
+        pixelMask: slot.pixelMask,
+        buffers: slot.buffers,
+      };
+      const result = await executor.run(task, blockTransferables(slot.buffers));
+      slot.buffers = result.buffers;
+      for (const k of Object.keys(counts) as Array<keyof InversionCounts>) {
+        counts[k] += result.counts[k];
+      }
+      for (const k of Object.keys(stages) as Array<keyof InversionTiming>) {
+        stages[k] += result.timing[k];
+      }
+      invertMs += result.ms;
+      return result;
+    },
+    write: (unit, slot) => {
+      const b = slot.buffers, P = (unit.row1 - unit.row0) * W;
+      const ts = b.ts.subarray(0, N * P);
+      const temporalCoherence = b.temporalCoherence.subarray(0, P);
+      const numInvObs = b.numInvObs.subarray(0, P);
+      const ref = job.refYX;
+      if (ref && ref[0] >= unit.row0 && ref[0] < unit.row1) {
+        // MintPy's convention at the reference pixel.
+        const i = (ref[0] - unit.row0) * W + ref[1];
+        temporalCoherence[i] = 1;
+        numInvObs[i] = K;
+      }
+      files.writeRows(unit.row0, unit.row1, ts, temporalCoherence, numInvObs);
+      job.progress.advance(P);
+    },
+  });
+  return { pipeline, counts, stages, invertMs };
+}

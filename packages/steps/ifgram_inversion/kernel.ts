@@ -1,0 +1,135 @@
+/**
+ * The network inversion of one row block as a pipeline kernel: the same code inverts a
+ * block in the main thread or in a worker of the pool. A block travels with its buffers
+ * (inputs and outputs), transferred to a worker and back, so no block allocates fresh
+ * memory; the result carries that block's counts and timings, summed by the caller.
+ * @module
+ */
+import {
+  buildNetwork,
+  CoherenceWeights,
+  type InversionCounts,
+  type InversionTiming,
+  type MaskDataset,
+  NetworkInverter,
+  type Solver,
+} from "@vinsar/core";
+import type { Kernel } from "../pipeline/kernel.ts";
+
+/** Everything a worker needs to build the same inverter (plain, structured-clonable data). */
+export interface InverterSpec {
+  /** Date pairs of the kept interferograms, K. */
+  date12: Array<[string, string]>;
+  /** MintPy's `-w`: "var", "fim", "coh" or "no". */
+  weightFunc: string;
+  /** Independent looks of the coherence (1 for "no"). */
+  looks: number;
+  minNormVelocity: boolean;
+  minRedundancy: number;
+  maskDataset: MaskDataset | null;
+  maskThreshold: number;
+  /** Zero phase means no data (phase datasets). */
+  zeroIsNoData: boolean;
+  /** Metres per radian: `-WAVELENGTH / (4 pi)`. */
+  phaseToRange: number;
+  /** Backend name every worker creates its solver with. */
+  backend: string;
+  /** Pixels per batched solve (default 128). */
+  lanes?: number;
+}
+
+/**
+ * The buffers of one block in flight, sized for the largest block: inputs K x P
+ * (interferogram-major, pixel-fastest) and outputs N x P, P, P.
+ */
+export interface BlockBuffers {
+  phase: Float32Array;
+  coherence?: Float32Array;
+  maskData?: Float32Array;
+  ts: Float32Array;
+  temporalCoherence: Float32Array;
+  numInvObs: Float32Array;
+}
+
+/** One block to invert: its pixel count P, the reference phase (K) and its filled buffers. */
+export interface InversionTask {
+  pixels: number;
+  refPhase: Float32Array;
+  /** Pixels to invert (0: skip), P; undefined: all. */
+  pixelMask?: Uint8Array;
+  buffers: BlockBuffers;
+}
+
+/** A finished block: its buffers (outputs filled), and what inverting it took. */
+export interface InversionTaskResult {
+  pixels: number;
+  buffers: BlockBuffers;
+  /** This block's pixels by path. */
+  counts: InversionCounts;
+  /** This block's milliseconds by stage. */
+  timing: InversionTiming;
+  /** Milliseconds inverting this block. */
+  ms: number;
+}
+
+/** The inversion kernel, with its inverter (the main thread logs its Cholesky plan). */
+export interface InversionKernel extends Kernel<InversionTask, InversionTaskResult> {
+  readonly inverter: NetworkInverter;
+}
+
+/** Build the inverter of a spec. */
+export function makeInverter(spec: InverterSpec, solver: Solver): NetworkInverter {
+  return new NetworkInverter(buildNetwork(spec.date12), {
+    weights: new CoherenceWeights(spec.weightFunc, spec.looks),
+    minNormVelocity: spec.minNormVelocity,
+    minRedundancy: spec.minRedundancy,
+    maskDataset: spec.maskDataset,
+    maskThreshold: spec.maskThreshold,
+    zeroIsNoData: spec.zeroIsNoData,
+    phaseToRange: spec.phaseToRange,
+    lanes: spec.lanes,
+  }, solver);
+}
+
+/** The arrays of a buffer set, to transfer to a worker and back. */
+export function blockTransferables(buffers: BlockBuffers): ArrayBuffer[] {
+  const b = buffers;
+  return [b.phase, b.coherence, b.maskData, b.ts, b.temporalCoherence, b.numInvObs]
+    .filter((a): a is Float32Array => a !== undefined)
+    .map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * The kernel of a spec: `run` inverts one block into its own output buffers (reused from
+ * block to block) and returns them with the block's counts and timings.
+ * @throws RangeError (from `run`) for a block whose buffers are shorter than K x P.
+ */
+export function createKernel(spec: InverterSpec, solver: Solver): InversionKernel {
+  const inverter = makeInverter(spec, solver);
+  const K = inverter.network.date1.length;
+  return {
+    inverter,
+    run(task: InversionTask): InversionTaskResult {
+      const { pixels: P, buffers: b } = task;
+      const counts = { ...inverter.counts }, timing = { ...inverter.timing };
+      const t = performance.now();
+      inverter.invertBlock({
+        pixels: P,
+        phase: b.phase.subarray(0, K * P),
+        refPhase: task.refPhase,
+        coherence: b.coherence?.subarray(0, K * P),
+        maskData: b.maskData?.subarray(0, K * P),
+        pixelMask: task.pixelMask,
+      }, { ts: b.ts, temporalCoherence: b.temporalCoherence, numInvObs: b.numInvObs });
+      const ms = performance.now() - t;
+      for (const k of Object.keys(counts) as Array<keyof InversionCounts>) {
+        counts[k] = inverter.counts[k] - counts[k];
+      }
+      for (const k of Object.keys(timing) as Array<keyof InversionTiming>) {
+        timing[k] = inverter.timing[k] - timing[k];
+      }
+      return { pixels: P, buffers: b, counts, timing, ms };
+    },
+    transfer: (result) => blockTransferables(result.buffers),
+  };
+}

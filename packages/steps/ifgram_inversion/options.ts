@@ -1,0 +1,196 @@
+/**
+ * The options and result of the network inversion (MintPy's names for MintPy's meanings),
+ * and their checks against the interferogram stack.
+ * @module
+ */
+import { basename } from "node:path";
+import {
+  InputError,
+  type InversionConfig,
+  type InversionCounts,
+  type InversionTiming,
+  type MaskDataset,
+  type WeightFunc,
+} from "@vinsar/core";
+import type { IfgramStack } from "@vinsar/hdf5";
+import type { ComputeOptions } from "../pipeline/context.ts";
+
+/**
+ * Options of the network inversion: MintPy 1.6.4's `ifgram_inversion.py` settings, plus
+ * the compute options (memory budget, backend, workers, reporter).
+ *
+ * @example
+ * ```ts
+ * const options: IfgramInversionOptions = {
+ *   stackFile: "inputs/ifgramStack.h5",
+ *   weightFunc: "coh",
+ *   maskDataset: "coherence",
+ *   maskThreshold: 0.4,
+ * };
+ * ```
+ */
+export interface IfgramInversionOptions extends ComputeOptions {
+  /** The interferogram stack (`inputs/ifgramStack.h5`). */
+  stackFile: string;
+  /** Dataset to invert (`-i`), e.g. "unwrapPhase_bridging"; default "unwrapPhase". */
+  obsDatasetName?: string;
+  /** Skip pixels where this file's waterMask/mask dataset is 0 (`-m`); absent file: ignored. */
+  waterMaskFile?: string;
+  /**
+   * The three outputs (`-o`): time-series, temporal coherence, number of inverted
+   * interferograms; default `timeseries.h5 temporalCoherence.h5 numInvIfgram.h5` (or the
+   * `ion` names for an `ion*` stack).
+   */
+  outfile?: readonly [string, string, string];
+  /** No spatial referencing: no REF_Y/REF_X needed (`--skip-ref`). */
+  skipRef?: boolean;
+  /** Weight from coherence (`-w`): var (default), fim, coh, no. */
+  weightFunc?: WeightFunc;
+  /** Minimum-norm deformation velocity (default true); false: minimum-norm phase. */
+  minNormVelocity?: boolean;
+  /** Mask observations with this dataset (`--mask-dset`); default none. */
+  maskDataset?: MaskDataset | null;
+  /** Threshold of a coherence/offsetSNR `maskDataset` (`--mask-thres`); default 0.4. */
+  maskThreshold?: number;
+  /** Minimum number of interferograms of every date (`--min-redun`); default 1.0. */
+  minRedundancy?: number;
+  /** Skip when the outputs are newer than the stack with the same settings (`--update`). */
+  updateMode?: boolean;
+}
+
+/** Milliseconds the inversion spent. */
+export interface InversionRunTiming {
+  total: number;
+  read: number;
+  write: number;
+  /** Inverting, summed over threads. */
+  invert: number;
+  /** Inverting, by stage, summed over threads. */
+  stages: InversionTiming;
+}
+
+/** What one inversion did. */
+export interface InversionStats {
+  /** Kept interferograms K, dates N, image rows and columns. */
+  numIfgram: number;
+  numDate: number;
+  length: number;
+  width: number;
+  /** Row blocks and rows per block. */
+  blocks: number;
+  rowsPerBlock: number;
+  /** Threads inverting, the executor ("in-process", "N workers") and the backend. */
+  threads: number;
+  executor: string;
+  backend: string;
+  /** Pixels by path (masked, below minimum redundancy, sparse Cholesky, dense SVD). */
+  counts: InversionCounts;
+  timing: InversionRunTiming;
+}
+
+/**
+ * What {@link IfgramInversionOptions} produced.
+ *
+ * @example
+ * ```ts
+ * const result: IfgramInversionResult = {
+ *   outfile: ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"],
+ *   skipped: true,
+ *   stats: null,
+ * };
+ * ```
+ */
+export interface IfgramInversionResult {
+  /** The three outputs written (or found up to date). */
+  outfile: [string, string, string];
+  /** True when `updateMode` found the outputs up to date: nothing was computed. */
+  skipped: boolean;
+  /** What the inversion did; null when skipped. */
+  stats: InversionStats | null;
+}
+
+/** The options checked against the stack. */
+export interface ResolvedOptions {
+  stackFile: string;
+  obs: string;
+  outfile: [string, string, string];
+  config: InversionConfig;
+  waterMaskFile: string | null;
+  skipRef: boolean;
+}
+
+const MASK_DATASETS: readonly string[] = ["coherence", "connectComponent", "offsetSNR"];
+
+/**
+ * Check the options against the stack and MintPy's rules.
+ * @throws InputError naming the flag or dataset at fault; RangeError for an `outfile` that
+ *   is not 3 paths.
+ */
+export function resolveOptions(
+  options: IfgramInversionOptions,
+  stack: IfgramStack,
+): ResolvedOptions {
+  const stackFile = options.stackFile;
+  const obs = options.obsDatasetName ?? "unwrapPhase";
+  if (!stack.hasDataset(obs)) {
+    throw new InputError(`input dataset name "${obs}" not found in file: ${stackFile}`);
+  }
+  if (obs.toLowerCase().includes("offset")) {
+    throw new InputError(`dataset "${obs}": offset inversion is not supported (phase only)`);
+  }
+  let outfile: [string, string, string];
+  if (options.outfile !== undefined) {
+    const names = options.outfile;
+    if (names.length !== 3) {
+      throw new RangeError(`outfile: 3 paths expected (TS TCOH NUM_INV), got ${names.length}`);
+    }
+    outfile = [names[0], names[1], names[2]];
+  } else if (obs.startsWith("unwrapPhase")) {
+    outfile = basename(stackFile).startsWith("ion")
+      ? ["ion.h5", "temporalCoherenceIon.h5", "numInvIon.h5"]
+      : ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"];
+  } else {
+    throw new InputError(`un-recognized input observation dataset name: ${obs} (give -o)`);
+  }
+  if (!obs.startsWith("unwrapPhase") && !obs.startsWith("ion")) {
+    throw new InputError(`un-recognized observation dataset name: ${obs}`);
+  }
+  const weightFunc = options.weightFunc ?? "var";
+  if (weightFunc !== "no" && !stack.hasDataset("coherence")) {
+    throw new InputError(
+      `flag -w ${weightFunc}: no coherence dataset in ${stackFile} (use -w no)`,
+    );
+  }
+  const maskDataset = options.maskDataset ?? null;
+  if (maskDataset !== null) {
+    if (!MASK_DATASETS.includes(maskDataset)) {
+      throw new InputError(
+        `flag --mask-dset: un-recognized mask dataset name "${maskDataset}" (choose from ${
+          MASK_DATASETS.join(", ")
+        })`,
+      );
+    }
+    if (!stack.hasDataset(maskDataset)) {
+      throw new InputError(`flag --mask-dset: dataset "${maskDataset}" not found in ${stackFile}`);
+    }
+  }
+  if (stack.keep.length === 0) {
+    throw new InputError(`${stackFile}: every interferogram is dropped`);
+  }
+  return {
+    stackFile,
+    obs,
+    outfile,
+    waterMaskFile: options.waterMaskFile || null,
+    skipRef: options.skipRef ?? false,
+    config: {
+      obsDatasetName: obs,
+      numIfgram: stack.keep.length,
+      weightFunc,
+      maskDataset,
+      maskThreshold: options.maskThreshold ?? 0.4,
+      minRedundancy: options.minRedundancy ?? 1.0,
+      minNormVelocity: options.minNormVelocity ?? true,
+    },
+  };
+}

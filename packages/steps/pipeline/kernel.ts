@@ -1,0 +1,19 @@
+/**
+ * What a step computes on one unit, as a kernel that runs the same in process and in a
+ * worker of the pool: `createKernel(spec, solver)` builds it from plain (structured-
+ * clonable) settings, `run(task)` computes one task.
+ * @module
+ */
+import type { Solver } from "@vinsar/core";
+
+/** One step's computation on a task (a unit, or a share of one). */
+export interface Kernel<Task, Result> {
+  run(task: Task): Result;
+  /** Buffers of a result that a worker transfers back instead of copying. */
+  transfer?(result: Result): Transferable[];
+}
+
+/** A kernel module: what the worker entry loads by name. */
+export interface KernelModule<Spec, Task, Result> {
+  createKernel(spec: Spec, solver: Solver): Kernel<Task, Result>;
+}
