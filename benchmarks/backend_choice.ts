@@ -35,7 +35,7 @@ const stack = await IfgramStack.open(path);
 const network = buildNetwork(stack.keptDate12());
 const system = planNetworkSystem(network);
 const N = network.dates.length;
-// The probes the commands pass to `makeContext` (same helpers): ifgram_inversion's network
+// The probes the steps pass to `resolveResources` (same helpers): ifgram_inversion's network
 // at 128 lanes; timeseries2velocity's fused fit (residue) and its GEMMs over a tile of its
 // pixels (bootstrap); timeseries_rms's ramp row sums over 1000-pixel rows.
 const fit = (p: number): ProbeShape[] => [{

@@ -68,11 +68,11 @@ interface DemoOptions {
 }
 
 /** The whole chain, each step called as a library function, in `outDir`. */
-async function runDemo(o: DemoOptions): Promise<void> {
-  const { length, width, dates, compute } = o;
-  Deno.mkdirSync(o.outDir, { recursive: true });
+async function runDemo(options: DemoOptions): Promise<void> {
+  const { outDir, length, width, dates, seed, compute } = options;
+  Deno.mkdirSync(outDir, { recursive: true });
   const home = Deno.cwd();
-  Deno.chdir(o.outDir);
+  Deno.chdir(outDir);
   const list: Step[] = [];
   const t0 = performance.now();
   try {
@@ -81,7 +81,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
         length,
         width,
         numDates: dates,
-        seed: o.seed,
+        seed,
         outfile: "inputs/ifgramStack.h5",
         truthFile: "truth.h5",
         ...compute,
@@ -163,9 +163,7 @@ async function runDemo(o: DemoOptions): Promise<void> {
     const total = (performance.now() - t0) / 1000;
     const lines = [
       "",
-      `vinsar demo: ${length} x ${width} = ${
-        length * width
-      } pixels, ${dates} dates, in ${o.outDir}/`,
+      `vinsar demo: ${length} x ${width} = ${length * width} pixels, ${dates} dates, in ${outDir}/`,
       ...list.map((s) => `  ${s.name.padEnd(20)} ${s.seconds.toFixed(2).padStart(7)} s`),
       `  ${"total".padEnd(20)} ${total.toFixed(2).padStart(7)} s`,
       `velocity error vs the simulated truth over the ${all.n} pixels of maskTempCoh.h5 (${

@@ -63,17 +63,17 @@ export async function runFit(
   settings: Settings,
   resources: Resources,
 ): Promise<Timeseries2VelocityFit> {
-  const s = settings, reporter = resources.reporter;
+  const reporter = resources.reporter;
   const { length: L, width: W } = ts;
-  const n = s.dates.length;
-  const basis = new TimeFunctionBasis(s.model);
+  const n = settings.dates.length;
+  const basis = new TimeFunctionBasis(settings.model);
   const p = basis.numParams;
   if (n <= p) {
     throw new InputError(
       `${n} dates used but the model has ${p} parameters: need more dates than parameters`,
     );
   }
-  const years = Float64Array.from(s.dates, (d) => decimalYearOf(d, s.seconds));
+  const years = Float64Array.from(settings.dates, (d) => decimalYearOf(d, settings.seconds));
   const fit = planTimeFunctionFit(basis.matrix(years, years[0]!), n, p);
   if (fit.rank < p) {
     throw new InputError(
@@ -83,45 +83,47 @@ export async function runFit(
   }
 
   // Dates read per block: the contiguous range holding the dates fit and the reference date.
-  let i0 = s.dateIndex[0]!, i1 = s.dateIndex[n - 1]! + 1;
-  if (s.refDateIndex >= 0) {
-    i0 = Math.min(i0, s.refDateIndex);
-    i1 = Math.max(i1, s.refDateIndex + 1);
+  let i0 = settings.dateIndex[0]!, i1 = settings.dateIndex[n - 1]! + 1;
+  if (settings.refDateIndex >= 0) {
+    i0 = Math.min(i0, settings.refDateIndex);
+    i1 = Math.max(i1, settings.refDateIndex + 1);
   }
   const nRead = i1 - i0, N = ts.dates.length;
 
   // Reference point series, referenced in time too (a double difference).
   let refSeries: Float64Array | null = null;
-  if (s.refYx) {
-    const [y, x] = s.refYx;
+  if (settings.refYx) {
+    const [y, x] = settings.refYx;
     reporter.info(`referencing to point (y, x): (${y}, ${x})`);
     const px = ts.readPixel(y, x);
-    const r0 = s.refDateIndex >= 0 ? px[s.refDateIndex]! : 0;
+    const r0 = settings.refDateIndex >= 0 ? px[settings.refDateIndex]! : 0;
     refSeries = Float64Array.from(px, (v) => v - r0);
   }
-  if (s.refDate) reporter.info(`referencing to date: ${s.refDate}`);
+  if (settings.refDate) reporter.info(`referencing to date: ${settings.refDate}`);
 
-  const boot = s.uncertainty === "bootstrap" ? bootstrapSpec(s, { basis, years, reporter }) : null;
+  const boot = settings.uncertainty === "bootstrap"
+    ? bootstrapSpec(settings, { basis, years, reporter })
+    : null;
   const spec: FitSpec = {
     fit,
-    uncertainty: s.uncertainty,
-    residualColumns: s.rmFamilies.includes("all")
+    uncertainty: settings.uncertainty,
+    residualColumns: settings.rmFamilies.includes("all")
       ? undefined
-      : timeFunctionColumns(s.model, s.rmFamilies as TimeFunctionFamily[]),
-    model: s.model,
+      : timeFunctionColumns(settings.model, settings.rmFamilies as TimeFunctionFamily[]),
+    model: settings.model,
     bootstrap: boot?.spec,
     source: {
-      dateIndex: s.dateIndex,
+      dateIndex: settings.dateIndex,
       firstDate: i0,
-      refDateIndex: s.refDateIndex,
+      refDateIndex: settings.refDateIndex,
       refSeries,
-      unitScale: s.unitScale,
+      unitScale: settings.unitScale,
     },
   };
 
   let cov: CovarianceFile | null = null;
-  if (s.uncertainty === "covariance") {
-    cov = await CovarianceFile.open(s.config.timeSeriesCovFile!, N, L, W);
+  if (settings.uncertainty === "covariance") {
+    cov = await CovarianceFile.open(settings.config.timeSeriesCovFile!, N, L, W);
     reporter.info(
       `reading time-series covariance matrix from file ${cov.path} (${
         cov.kind === "full" ? "full covariance" : "variance"
@@ -130,7 +132,7 @@ export async function runFit(
   }
   // Workers fit a block from shared memory while the main thread reads the next one (two
   // read buffers) and writes the previous one.
-  const bootstrap = s.uncertainty === "bootstrap";
+  const bootstrap = settings.uncertainty === "bootstrap";
   const useWorkers = resources.workers > 1 &&
     (resources.workersRequested ||
       n * L * W >= MIN_VALUES_FOR_WORKERS[bootstrap ? "bootstrap" : "other"]);
@@ -147,8 +149,8 @@ export async function runFit(
   });
   starting.catch(() => {}); // handled where awaited
 
-  const datasets = timeFunctionDatasets(s.model);
-  if (s.uncertainty === "residue") datasets.push({ name: "residue", unit: "m" });
+  const datasets = timeFunctionDatasets(settings.model);
+  if (settings.uncertainty === "residue") datasets.push({ name: "residue", unit: "m" });
   const covBytes = cov ? (cov.kind === "full" ? 12 * N * N : 12 * N) : 0;
   // Per pixel: the float32 read (which also takes the residual), parameters, STDs, float32
   // outputs, bookkeeping, the (co)variance's float32 read and float64 copy. The float64
@@ -169,15 +171,15 @@ export async function runFit(
   reporter.info(
     "estimating time functions via least squares (one pseudo-inverse for all pixels) ...",
   );
-  if (s.uncertainty === "residue") {
+  if (settings.uncertainty === "residue") {
     reporter.info("estimating time functions STD from time-series fitting residual ...");
-  } else if (s.uncertainty === "covariance") {
+  } else if (settings.uncertainty === "covariance") {
     reporter.info("estimating time functions STD from time-series (co)variance propagation ...");
   }
 
   const plan: FitPlan = {
     ts,
-    settings: s,
+    settings,
     reporter,
     units,
     firstDate: i0,
@@ -188,7 +190,7 @@ export async function runFit(
     // where the fused fit reads it with no copy; its dates are then spaced a cache line more
     // than a date's rows, else the rows of one pixel (a power of two apart for the usual
     // widths) share one cache set. Not with a residual file, which takes contiguous dates.
-    pad: !useWorkers && s.resFile === null && resources.solver.blockBuffer !== undefined,
+    pad: !useWorkers && settings.resFile === null && resources.solver.blockBuffer !== undefined,
     bytesPerPixel,
     numParams: p,
     solver: resources.solver,
@@ -197,11 +199,18 @@ export async function runFit(
   let executor: Executor<FitTask, FitResult> | null = null;
   try {
     return await withOutputs(async (out) => {
-      const vel = await out.h5(s.outfile);
-      layoutVelocityFile(vel, s.velocityAttrs, datasets, L, W, units.rowsPerBlock);
-      const res = s.resFile ? await out.h5(s.resFile) : null;
+      const vel = await out.h5(settings.outfile);
+      layoutVelocityFile(vel, settings.velocityAttrs, datasets, L, W, units.rowsPerBlock);
+      const res = settings.resFile ? await out.h5(settings.resFile) : null;
       if (res) {
-        layoutResidualFile(res, s.residualAttrs, s.dates, L, W, ts.chunkRows ?? units.rowsPerBlock);
+        layoutResidualFile(
+          res,
+          settings.residualAttrs,
+          settings.dates,
+          L,
+          W,
+          ts.chunkRows ?? units.rowsPerBlock,
+        );
       }
       const done = await fitUnits(plan, {
         units: units.blocks(),
@@ -211,9 +220,11 @@ export async function runFit(
       });
       report(done.counts, { total: L * W, numParams: p, reporter });
       if (res) {
-        reporter.info(`remove time functions: ${pyStr(s.rmFamilies)}; residual: ${s.resFile}`);
+        reporter.info(
+          `remove time functions: ${pyStr(settings.rmFamilies)}; residual: ${settings.resFile}`,
+        );
       }
-      reporter.info(`write ${s.outfile}`);
+      reporter.info(`write ${settings.outfile}`);
       return {
         counts: done.counts,
         pixels: L * W,
