@@ -88,19 +88,22 @@ export interface InversionTiming {
   dense: number;
 }
 
+/** Counts of no pixels, to add blocks' counts into. */
+export function zeroInversionCounts(): InversionCounts {
+  return { pixels: 0, skipped: 0, redundancy: 0, cholesky: 0, svd: 0, choleskyFallback: 0 };
+}
+
+/** Timings of nothing yet, to add blocks' timings into. */
+export function zeroInversionTiming(): InversionTiming {
+  return { prepare: 0, gather: 0, solve: 0, coherence: 0, dense: 0 };
+}
+
 /** Inverts blocks of pixels of one network with one setting. */
 export class NetworkInverter {
   readonly network: Network;
   readonly system: NetworkSystem;
-  readonly counts: InversionCounts = {
-    pixels: 0,
-    skipped: 0,
-    redundancy: 0,
-    cholesky: 0,
-    svd: 0,
-    choleskyFallback: 0,
-  };
-  readonly timing: InversionTiming = { prepare: 0, gather: 0, solve: 0, coherence: 0, dense: 0 };
+  readonly counts: InversionCounts = zeroInversionCounts();
+  readonly timing: InversionTiming = zeroInversionTiming();
   readonly #s: InversionSettings;
   readonly #solver: Solver;
   readonly #dense: DenseNetworkSolver;

@@ -3,6 +3,7 @@ import { decode } from "fast-png";
 import { parseRmsTable } from "@vinsar/core";
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { listDir, referenceDir, runCli } from "../test_reference.ts";
+import { writeNoisyResidual } from "@vinsar/steps/testing";
 
 const ref = referenceDir();
 
@@ -118,28 +119,10 @@ Deno.test({
   },
 });
 
-/** A small synthetic residual file: noise with one very noisy date. */
-async function writeNoisy(path: string, noisyDate: number | null): Promise<string[]> {
-  const K = 8, L = 12, W = 10;
-  const w = await H5Writer.create(path);
-  w.setAttrs({ FILE_TYPE: "timeseries", UNIT: "m", LENGTH: String(L), WIDTH: String(W) });
-  const dates = Array.from({ length: K }, (_, k) => `201801${String(1 + 3 * k).padStart(2, "0")}`);
-  w.writeWhole("date", dates);
-  const data = new Float32Array(K * L * W);
-  for (let i = 0; i < data.length; i++) {
-    const k = Math.floor(i / (L * W));
-    data[i] = (k === noisyDate ? 0.2 : 0.01) * Math.sin(i * 12.9898 + k);
-  }
-  w.create("timeseries", [K, L, W], "<f");
-  w.write("timeseries", [[0, K], [0, L], [0, W]], data);
-  w.commit();
-  return dates;
-}
-
 Deno.test("outlier dates go to exclude_date.txt, which is removed when there are none", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "vinsar-rms-" });
   try {
-    const dates = await writeNoisy(`${dir}/ts.h5`, 5);
+    const dates = await writeNoisyResidual(`${dir}/ts.h5`, 5);
     // No mask file: the whole area is used.
     let r = await runCli(["timeseries_rms", "ts.h5", "-r", "linear"], dir);
     strictEqual(r.code, 0, r.stderr);
@@ -152,7 +135,7 @@ Deno.test("outlier dates go to exclude_date.txt, which is removed when there are
     r = await runCli(["timeseries_rms", "ts.h5", "-r", "linear", "--update"], dir);
     strictEqual(r.code, 0, r.stderr);
     strictEqual(Deno.statSync(`${dir}/rms_ts_ramp.txt`).mtime!.getTime(), mtime);
-    await writeNoisy(`${dir}/ts.h5`, null);
+    await writeNoisyResidual(`${dir}/ts.h5`, null);
     r = await runCli(["timeseries_rms", "ts.h5", "-r", "no"], dir);
     strictEqual(r.code, 0, r.stderr);
     ok(!listDir(dir).includes("exclude_date.txt"));

@@ -4,7 +4,12 @@
  * (the whole image, or a cluster task of units [a, b)) chooses the units and the files.
  * @module
  */
-import type { InversionCounts, InversionTiming } from "@vinsar/core";
+import {
+  type InversionCounts,
+  type InversionTiming,
+  zeroInversionCounts,
+  zeroInversionTiming,
+} from "@vinsar/core";
 import type { IfgramStack, InversionOutputs, MaskRows } from "@vinsar/hdf5";
 import type { Executor } from "../pipeline/executor.ts";
 import { type PipelineTiming, runBlocks } from "../pipeline/run_blocks.ts";
@@ -67,15 +72,8 @@ export async function invertBlocks(
   const { stack, executor, files } = job;
   const W = stack.width, K = stack.keep.length, N = job.numDate;
   const maxP = job.rowsPerBlock * W;
-  const counts: InversionCounts = {
-    pixels: 0,
-    skipped: 0,
-    redundancy: 0,
-    cholesky: 0,
-    svd: 0,
-    choleskyFallback: 0,
-  };
-  const stages: InversionTiming = { prepare: 0, gather: 0, solve: 0, coherence: 0, dense: 0 };
+  const counts = zeroInversionCounts();
+  const stages = zeroInversionTiming();
   let invertMs = 0;
   const threads = executor.threads;
   const pipeline = await runBlocks<RowUnit, BlockSlot, InversionTaskResult>({

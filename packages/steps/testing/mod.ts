@@ -1,7 +1,9 @@
 /**
- * Test helpers shared by the steps' and the CLI's tests: where MintPy's reference suite is.
+ * Test helpers shared by the steps' and the CLI's tests: where MintPy's reference suite
+ * is, and small synthetic input files.
  * @module
  */
+import { H5Writer } from "@vinsar/hdf5";
 
 /** The reference suite folder (`../shared/reference` beside the repository, or
  * `$VINSAR_REFERENCE`), or null (tests skip) when absent and not under CI. */
@@ -21,4 +23,28 @@ export function referenceDir(): string | null {
 /** Files left in a folder, sorted. */
 export function listDir(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+}
+
+/**
+ * Write a small synthetic residual time-series (8 dates x 12 x 10, MintPy's layout): noise of
+ * 0.01 m, or 0.2 m on date `noisyDate`. Returns its dates.
+ */
+export async function writeNoisyResidual(
+  path: string,
+  noisyDate: number | null,
+): Promise<string[]> {
+  const K = 8, L = 12, W = 10;
+  const w = await H5Writer.create(path);
+  w.setAttrs({ FILE_TYPE: "timeseries", UNIT: "m", LENGTH: String(L), WIDTH: String(W) });
+  const dates = Array.from({ length: K }, (_, k) => `201801${String(1 + 3 * k).padStart(2, "0")}`);
+  w.writeWhole("date", dates);
+  const data = new Float32Array(K * L * W);
+  for (let i = 0; i < data.length; i++) {
+    const k = Math.floor(i / (L * W));
+    data[i] = (k === noisyDate ? 0.2 : 0.01) * Math.sin(i * 12.9898 + k);
+  }
+  w.create("timeseries", [K, L, W], "<f");
+  w.write("timeseries", [[0, K], [0, L], [0, W]], data);
+  w.commit();
+  return dates;
 }

@@ -2,27 +2,9 @@ import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { InputError, parseRmsTable } from "@vinsar/core";
 import { H5Writer } from "@vinsar/hdf5";
 import { silentReporter } from "../reporter.ts";
-import { listDir } from "../testing/mod.ts";
+import { listDir, writeNoisyResidual } from "../testing/mod.ts";
 import { createKernel, run } from "./mod.ts";
 import { createTsSolver } from "@vinsar/backend-ts";
-
-/** A small synthetic residual file: noise with one very noisy date. */
-async function writeNoisy(path: string, noisyDate: number | null): Promise<string[]> {
-  const K = 8, L = 12, W = 10;
-  const w = await H5Writer.create(path);
-  w.setAttrs({ FILE_TYPE: "timeseries", UNIT: "m", LENGTH: String(L), WIDTH: String(W) });
-  const dates = Array.from({ length: K }, (_, k) => `201801${String(1 + 3 * k).padStart(2, "0")}`);
-  w.writeWhole("date", dates);
-  const data = new Float32Array(K * L * W);
-  for (let i = 0; i < data.length; i++) {
-    const k = Math.floor(i / (L * W));
-    data[i] = (k === noisyDate ? 0.2 : 0.01) * Math.sin(i * 12.9898 + k);
-  }
-  w.create("timeseries", [K, L, W], "<f");
-  w.write("timeseries", [[0, K], [0, L], [0, W]], data);
-  w.commit();
-  return dates;
-}
 
 /** Run `fn` in a fresh scratch folder (MintPy writes reference_date.txt in the working one). */
 async function inScratch(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -39,7 +21,7 @@ async function inScratch(fn: (dir: string) => Promise<void>): Promise<void> {
 
 Deno.test("run: the result names the reference date, the outliers and the files", async () => {
   await inScratch(async () => {
-    const dates = await writeNoisy("ts.h5", 5);
+    const dates = await writeNoisyResidual("ts.h5", 5);
     const options = {
       timeseriesFile: "ts.h5",
       deramp: "linear" as const,
@@ -73,7 +55,7 @@ Deno.test("run: the result names the reference date, the outliers and the files"
 
 Deno.test("run: the template's mintpy.residualRMS.* override the options", async () => {
   await inScratch(async () => {
-    await writeNoisy("ts.h5", null);
+    await writeNoisyResidual("ts.h5", null);
     Deno.writeTextFileSync(
       "t.cfg",
       "mintpy.residualRMS.deramp = no\nmintpy.residualRMS.cutoff = auto\n",
