@@ -134,19 +134,23 @@ const allSpecs: Spec[] = [
 ];
 const specs = allSpecs.filter((s) => commands.includes(s.name));
 
-/** Run the CLI once in `cwd`; throws with the end of its stderr when it fails. */
+/**
+ * Run the CLI once in `cwd`; its log is stdout (info and debug lines) then stderr (warnings,
+ * progress, errors and GNU time's line last); throws with the log's end when it fails.
+ */
 async function runCli(args: string[], cwd: string): Promise<Run> {
   const cmd = [Deno.execPath(), "run", "-A", cli, ...args];
   const t0 = performance.now();
   const out = await new Deno.Command(haveTime ? TIME : cmd[0]!, {
     args: haveTime ? ["-f", "GRIDTIME %e %M %U %S", ...cmd] : cmd.slice(1),
     cwd,
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
     env: { VINSAR_LOG: "debug", NO_COLOR: "1" },
   }).output();
   const elapsed = (performance.now() - t0) / 1000;
-  const log = new TextDecoder().decode(out.stderr);
+  const dec = new TextDecoder();
+  const log = dec.decode(out.stdout) + dec.decode(out.stderr);
   if (out.code !== 0) throw new Error(`vinsar ${args.join(" ")} failed:\n${log.slice(-800)}`);
   const m = /GRIDTIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(log);
   if (!m) return { wall: elapsed, rssMb: NaN, cpuPct: NaN, log };

@@ -152,7 +152,9 @@ async function runCase(dir: string, args: string[]): Promise<RunResult> {
     stderr: "piped",
   }).output();
   const wallS = (performance.now() - t0) / 1000;
-  const err = new TextDecoder().decode(out.stderr);
+  // Its info lines (pixels:, time:) are on stdout; /usr/bin/time -v's report on stderr.
+  const dec = new TextDecoder();
+  const err = dec.decode(out.stdout) + dec.decode(out.stderr);
   if (!out.success) throw new Error(`ifgram_inversion ${args.join(" ")} failed:\n${err}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
   const pixels = /^pixels: .*$/m.exec(err)?.[0] ?? "";

@@ -43,11 +43,13 @@ async function run(c: Case): Promise<{ s: number; mb: number; log: string; outMb
     const p = await new Deno.Command("/usr/bin/time", {
       args: ["-f", "TIME %e %M", Deno.execPath(), "run", "-A", cli, "simulate", ...c.args],
       cwd: dir,
-      stdout: "null",
+      stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1" },
     }).output();
-    const err = new TextDecoder().decode(p.stderr);
+    // The size and split lines are info lines (stdout); time's TIME line is on stderr.
+    const dec = new TextDecoder();
+    const err = dec.decode(p.stdout) + dec.decode(p.stderr);
     if (p.code !== 0) throw new Error(`${c.name} failed:\n${err}`);
     const m = /TIME ([\d.]+) (\d+)/.exec(err)!;
     let bytes = 0;

@@ -127,11 +127,13 @@ async function timedOnce(cmd: string[], cwd: string): Promise<Run> {
   const p = await new Deno.Command("/usr/bin/time", {
     args: ["-f", "%e %M", ...cmd],
     cwd,
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
     env: { VINSAR_LOG: "debug" },
   }).output();
-  const lines = new TextDecoder().decode(p.stderr).trim().split("\n");
+  // The timing line is an info line (stdout); /usr/bin/time's line ends stderr.
+  const dec = new TextDecoder();
+  const lines = (dec.decode(p.stdout) + dec.decode(p.stderr)).trim().split("\n");
   if (!p.success) throw new Error(`${cmd.join(" ")} failed:\n${lines.slice(-20).join("\n")}`);
   const [s, kb] = lines.at(-1)!.split(" ").map(Number);
   const tl = lines.find((l) => l.startsWith("timing:")) ?? "";

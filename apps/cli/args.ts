@@ -4,8 +4,10 @@
  * `node:util`'s `parseArgs` cannot take several values after one flag (`--periodic 1 0.5`,
  * `--exp 20200101 60 --exp 20210101 30`, `-o a.h5 b.h5 c.h5`), which MintPy's argparse
  * flags need, and JSR's `@std/cli` is not reachable here; so this small parser follows
- * argparse's rules: `nargs` of 0, 1, "+" or "*", `append` for repeatable flags, long-flag
- * abbreviations are not accepted (a typo is an error), `--flag=value` works.
+ * argparse's rules: `nargs` of 0, 1, "+" or "*", `append` for repeatable flags, `--flag=value`,
+ * and a long flag may be shortened to any unique prefix (`--weight-fun` for `--weight-func`;
+ * an exact spelling always wins; a prefix of several flags is an error naming them, as
+ * argparse's "ambiguous option").
  * @module
  */
 import { InputError } from "@vinsar/core";
@@ -28,6 +30,11 @@ export interface OptionSpec {
   metavar?: string;
   /** Default value. */
   default?: unknown;
+  /**
+   * A vinsar flag that MintPy's script lacks: an abbreviation that also matches one of
+   * MintPy's flags means MintPy's (`timeseries_rms --m` is `--mask`, not `--max-memory`).
+   */
+  addition?: boolean;
 }
 
 /** A command's argument spec. */
@@ -56,12 +63,39 @@ function isFlag(tok: string): boolean {
 }
 
 /**
+ * The option a flag spelling `tok` (without any `=value`) names: its exact spelling, else the
+ * one option having long spellings that start with `tok` (argparse's abbreviations).
+ * Several spellings of one option (`--exc` for `--exclude-date`/`--exclude`) are not
+ * ambiguous, and neither is a prefix that matches one MintPy flag besides vinsar's additions.
+ * @returns undefined for an unknown flag.
+ * @throws InputError listing the candidates when `tok` is a prefix of several options.
+ */
+export function findOption(spec: CommandSpec, tok: string): OptionSpec | undefined {
+  const exact = spec.options.find((o) => o.names.includes(tok));
+  if (exact || !tok.startsWith("--") || tok.length < 3) return exact;
+  const matches = spec.options.flatMap((o) =>
+    o.names.filter((n) => n.startsWith("--") && n.startsWith(tok)).map((n) => ({ o, n }))
+  );
+  let options = new Set(matches.map((m) => m.o));
+  if (options.size > 1) {
+    // MintPy's own flags first: vinsar's additions must not break a MintPy command line.
+    const mintpy = [...options].filter((o) => !o.addition);
+    if (mintpy.length === 1) options = new Set(mintpy);
+  }
+  if (options.size > 1) {
+    throw new InputError(
+      `ambiguous option: ${tok} could match ${matches.map((m) => m.n).join(", ")}`,
+    );
+  }
+  return [...options][0];
+}
+
+/**
  * Parse `argv` against `spec`.
- * @throws InputError naming the flag for unknown flags, missing values or bad choices.
+ * @throws InputError naming the flag for unknown or ambiguous flags, missing values or bad
+ * choices.
  */
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
-  const byName = new Map<string, OptionSpec>();
-  for (const o of spec.options) for (const n of o.names) byName.set(n, o);
   const out: ParsedArgs = { _: [] };
   for (const o of spec.options) {
     const d = destOf(o);
@@ -87,7 +121,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
       inline = tok.slice(eq + 1);
       tok = tok.slice(0, eq);
     }
-    const o = byName.get(tok);
+    const o = findOption(spec, tok);
     if (!o) {
       throw new InputError(
         `unknown flag ${tok} for ${spec.name} (see: vinsar ${spec.name} --help)`,
@@ -147,10 +181,10 @@ export function numberArg(value: unknown, flag: string): number | undefined {
   return n;
 }
 
-/** Help text of a command. */
+/** Help text of a command: one line per option, the help texts in one aligned column. */
 export function formatHelp(spec: CommandSpec): string {
   const lines = [`usage: ${spec.usage}`, "", spec.description, "", "options:"];
-  for (const o of spec.options) {
+  const flags = spec.options.map((o) => {
     const nargs = o.nargs ?? 1;
     const mv = o.metavar ?? destOf(o).toUpperCase();
     const arg = nargs === 0
@@ -160,13 +194,15 @@ export function formatHelp(spec: CommandSpec): string {
       : nargs === "+"
       ? ` ${mv} [${mv} ...]`
       : ` [${mv} ...]`;
-    const flags = o.names.join(", ") + arg;
-    lines.push(
-      `  ${flags.padEnd(34)} ${o.help ?? ""}${
-        o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : ""
-      }`,
-    );
-  }
+    return o.names.join(", ") + arg;
+  });
+  const width = Math.max(0, ...flags.map((f) => f.length));
+  spec.options.forEach((o, i) => {
+    const help = `${o.help ?? ""}${
+      o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : ""
+    }`;
+    lines.push(`  ${flags[i]!.padEnd(width)}  ${help}`.trimEnd());
+  });
   if (spec.examples?.length) lines.push("", "examples:", ...spec.examples.map((e) => `  ${e}`));
   return lines.join("\n");
 }
@@ -178,10 +214,12 @@ export const commonOptions: OptionSpec[] = [
     help: "memory budget in GB for block data (default: from free memory)",
     metavar: "GB",
     dest: "maxMemory",
+    addition: true,
   },
   {
     names: ["--backend"],
     dest: "backend",
+    addition: true,
     help: "compute backend: auto, ts, wasm",
     default: "auto",
     choices: ["auto", "ts", "wasm"],
@@ -189,6 +227,7 @@ export const commonOptions: OptionSpec[] = [
   {
     names: ["--workers"],
     dest: "workers",
+    addition: true,
     help: "worker threads (default: number of cores)",
     metavar: "N",
   },
@@ -198,5 +237,11 @@ export const commonOptions: OptionSpec[] = [
     nargs: 0,
     help: "skip when outputs are newer than inputs with the same settings",
   },
-  { names: ["-q", "--quiet"], dest: "quiet", nargs: 0, help: "only warnings and errors on stderr" },
+  {
+    names: ["-q", "--quiet"],
+    dest: "quiet",
+    nargs: 0,
+    addition: true,
+    help: "only warnings and errors on stderr",
+  },
 ];

@@ -7,19 +7,24 @@ Deno.test("--backend auto: every command with a hot kernel calibrates on its sha
   const dir = await Deno.makeTempDir({ prefix: "vinsar-auto-" });
   const cli = new URL("./main.ts", import.meta.url).pathname;
   const cacheFile = `${dir}/xdg/vinsar/calibration.json`;
-  /** Run the CLI at info level with the cache under `dir/xdg`; the "backend auto:" lines. */
+  /**
+   * Run the CLI at info level with the cache under `dir/xdg`; the "backend auto:" lines (info
+   * lines: on stdout).
+   */
   const run = async (args: string[]): Promise<string[]> => {
     const r = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", cli, ...args],
       cwd: dir,
-      stdout: "null",
+      stdout: "piped",
       stderr: "piped",
       // An empty VINSAR_CALIBRATION_CACHE counts as unset: XDG_CACHE_HOME decides.
       env: { NO_COLOR: "1", XDG_CACHE_HOME: `${dir}/xdg`, VINSAR_CALIBRATION_CACHE: "" },
     }).output();
+    const stdout = new TextDecoder().decode(r.stdout);
     const stderr = new TextDecoder().decode(r.stderr);
     strictEqual(r.code, 0, stderr);
-    return stderr.split("\n").filter((l) => l.includes("backend auto: "));
+    ok(!stderr.includes("backend auto: "), stderr);
+    return stdout.split("\n").filter((l) => l.includes("backend auto: "));
   };
   const entries = async (): Promise<string[]> =>
     Object.keys(JSON.parse(await Deno.readTextFile(cacheFile)).entries);

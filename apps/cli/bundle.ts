@@ -1,30 +1,81 @@
 /**
- * `deno task bundle`: writes the single-file CLI `dist/vinsar.js` and, beside it,
- * `dist/plugins/` with the HDF5 LZF filter (a 6 KB wasm side module h5wasm loads at run
- * time; it cannot live inside the JavaScript bundle). Run the result with
- * `deno run -A dist/vinsar.js <command> ...`.
+ * `deno task bundle [--out DIR]`: writes the CLI as two JavaScript files and a plugin folder
+ * into `DIR` (default `dist/`):
+ *
+ * - `vinsar.js`, the CLI (`apps/cli/main.ts` and everything it imports);
+ * - `worker.js`, the worker-pool module (`packages/steps/pipeline/worker.ts` with the step
+ *   kernels it loads), which the CLI starts beside itself for `--workers` (see `WORKER_URL` in
+ *   `packages/steps/pipeline/executor.ts`);
+ * - `plugins/libH5Zlzf.so`, the HDF5 LZF filter (a 6 KB wasm side module h5wasm loads at run
+ *   time; it cannot live inside the JavaScript bundle).
+ *
+ * Run the result with `deno run -A DIR/vinsar.js <command> ...`; keep the three together.
  * @module
  */
-import { dirname } from "node:path";
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("../../", import.meta.url);
-const dist = new URL("dist/", root);
-Deno.mkdirSync(new URL("plugins/", dist), { recursive: true });
-const { code } = await new Deno.Command(Deno.execPath(), {
-  args: [
-    "bundle",
-    "--platform",
-    "deno",
-    "-o",
-    fromFileUrl(new URL("vinsar.js", dist)),
-    fromFileUrl(new URL("apps/cli/main.ts", root)),
-  ],
-  cwd: fromFileUrl(root),
-  stdout: "inherit",
-  stderr: "inherit",
-}).output();
-if (code !== 0) Deno.exit(code);
-const plugins = dirname(fromFileUrl(import.meta.resolve("h5wasm-plugins"))) + "/plugins";
-Deno.copyFileSync(`${plugins}/libH5Zlzf.so`, fromFileUrl(new URL("plugins/libH5Zlzf.so", dist)));
-console.log("wrote dist/vinsar.js and dist/plugins/libH5Zlzf.so");
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The bundles: output file -> entry module (relative to the repository root). */
+export const BUNDLE_ENTRIES: Readonly<Record<string, string>> = {
+  "vinsar.js": "apps/cli/main.ts",
+  "worker.js": "packages/steps/pipeline/worker.ts",
+};
+
+/** Bundle one entry module into `output` with `deno bundle`; its exit code. */
+async function bundleOne(entry: string, output: string, quiet: boolean): Promise<number> {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--platform", "deno", "-o", output, join(ROOT, entry)],
+    cwd: ROOT,
+    stdout: quiet ? "null" : "inherit",
+    stderr: quiet ? "null" : "inherit",
+  }).output();
+  return code;
+}
+
+/**
+ * Write the bundles and the LZF plugin into `outDir` (created if needed). Throws, naming the
+ * entry, when a bundle fails.
+ */
+export async function bundleCli(outDir: string, options: { quiet?: boolean } = {}): Promise<void> {
+  const out = resolve(outDir);
+  await Deno.mkdir(join(out, "plugins"), { recursive: true });
+  const files = Object.entries(BUNDLE_ENTRIES);
+  const codes = await Promise.all(
+    files.map(([file, entry]) => bundleOne(entry, join(out, file), options.quiet ?? false)),
+  );
+  codes.forEach((code, i) => {
+    if (code !== 0) throw new Error(`deno bundle ${files[i]![1]} failed (exit code ${code})`);
+  });
+  const plugins = join(dirname(fileURLToPath(import.meta.resolve("h5wasm-plugins"))), "plugins");
+  await Deno.copyFile(join(plugins, "libH5Zlzf.so"), join(out, "plugins", "libH5Zlzf.so"));
+}
+
+if (import.meta.main) {
+  const args = [...Deno.args];
+  let outDir = join(ROOT, "dist");
+  const at = args.findIndex((a) => a === "--out" || a.startsWith("--out="));
+  if (at >= 0) {
+    const arg = args[at]!;
+    const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[at + 1];
+    if (!value) {
+      console.error("bundle: --out needs a folder");
+      Deno.exit(2);
+    }
+    outDir = value;
+    args.splice(at, arg.includes("=") ? 1 : 2);
+  }
+  if (args.length > 0) {
+    console.error(`bundle: unknown argument ${args[0]} (usage: deno task bundle [--out DIR])`);
+    Deno.exit(2);
+  }
+  try {
+    await bundleCli(outDir);
+  } catch (e) {
+    console.error(`bundle: ${e instanceof Error ? e.message : String(e)}`);
+    Deno.exit(1);
+  }
+  const shown = resolve(outDir).startsWith(ROOT) ? resolve(outDir).slice(ROOT.length) : outDir;
+  console.log(`wrote ${shown}/vinsar.js, ${shown}/worker.js and ${shown}/plugins/libH5Zlzf.so`);
+}

@@ -11,6 +11,7 @@ import { logReporter } from "@vinsar/steps/reporter";
 import {
   type CommandSpec,
   commonOptions,
+  findOption,
   formatHelp,
   numberArg,
   type OptionSpec,
@@ -54,6 +55,20 @@ function fullSpec(def: CommandDefinition<unknown>): CommandSpec {
 }
 
 /**
+ * True when a flag of `argv` (before any `--`) is `-h`, `--help` or an abbreviation of it
+ * (`--he`); an ambiguous or unknown flag is left to the parser.
+ */
+function wantsHelp(spec: CommandSpec, argv: readonly string[]): boolean {
+  for (const tok of argv) {
+    if (tok === "--") return false;
+    try {
+      if (findOption(spec, tok.split("=")[0]!)?.names.includes("--help")) return true;
+    } catch { /* ambiguous: the parser reports it */ }
+  }
+  return false;
+}
+
+/**
  * The common flags' values as step options. `VINSAR_MAX_BLOCK_ROWS` caps the rows of a
  * block (a testing knob: many blocks on a small file).
  */
@@ -79,7 +94,7 @@ export function defineCommand<Options>(
     name,
     summary: def.summary,
     async run(argv: string[]): Promise<void> {
-      if (argv.includes("-h") || argv.includes("--help")) {
+      if (wantsHelp(spec, argv)) {
         console.log(formatHelp(spec));
         return;
       }

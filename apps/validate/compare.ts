@@ -250,6 +250,34 @@ export function bootstrapTolerance(std: ArrayLike<number>, ref: ArrayLike<number
   return tol;
 }
 
+/**
+ * Fold one slab of a (date, date, y, x) covariance into `peaks`, the largest |value| of each
+ * of its `peaks.length` pixels (NaN ignored).
+ * @param offset flat index of the slab's first value in the whole dataset.
+ */
+export function addPixelPeaks(slab: ArrayLike<number>, offset: number, peaks: Float64Array): void {
+  const pixels = peaks.length;
+  for (let i = 0; i < slab.length; i++) {
+    const a = Math.abs(slab[i]!), p = (offset + i) % pixels;
+    if (a > peaks[p]!) peaks[p] = a;
+  }
+}
+
+/**
+ * Per-value tolerance of a covariance slab: `rel` times the pixel's peak (see
+ * {@link addPixelPeaks}).
+ */
+export function covarianceTolerance(
+  peaks: Float64Array,
+  rel: number,
+  offset: number,
+  length: number,
+): Float64Array {
+  const tol = new Float64Array(length), pixels = peaks.length;
+  for (let i = 0; i < length; i++) tol[i] = rel * peaks[(offset + i) % pixels]!;
+  return tol;
+}
+
 /** Include mask of a periodic phase: MintPy's amplitude above `minAmplitude` (m). */
 export function amplitudeMask(amplitude: ArrayLike<number>, minAmplitude: number): Uint8Array {
   const m = new Uint8Array(amplitude.length);

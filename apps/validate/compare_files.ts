@@ -5,10 +5,12 @@
  */
 import { H5Reader, type NumericArray } from "@vinsar/hdf5";
 import {
+  addPixelPeaks,
   amplitudeMask,
   bootstrapTolerance,
   compareAttributes,
   compareStrings,
+  covarianceTolerance,
   describeStdRatio,
   describeTolerance,
   StdRatioCheck,
@@ -17,7 +19,13 @@ import {
 } from "./compare.ts";
 import { compareDateText, compareRmsText } from "./compare_text.ts";
 import type { CompareHints } from "./suite.ts";
-import { MIN_PHASE_AMPLITUDE, type Rule, ruleFor } from "./tolerance.ts";
+import {
+  covarianceRule,
+  MIN_PHASE_AMPLITUDE,
+  offsetTimeseriesRule,
+  type Rule,
+  ruleFor,
+} from "./tolerance.ts";
 
 /** Values per slab read from each file (bounded memory whatever the dataset size). */
 const SLAB_VALUES = 4 * 2 ** 20;
@@ -68,7 +76,8 @@ export async function compareH5(
     return [{ what: file, passed: false, message: `cannot open: ${(e as Error).message}` }];
   }
   try {
-    verdicts.push(compareAttributes(file, ours.attrs(), ref.attrs()));
+    const refAttrs = ref.attrs();
+    verdicts.push(compareAttributes(file, ours.attrs(), refAttrs));
     const refNames = ref.datasets().sort();
     const ourNames = ours.datasets();
     for (const name of refNames) {
@@ -92,7 +101,9 @@ export async function compareH5(
         continue;
       }
       const isString = isStringDtype(ri.dtype);
-      const rule = ruleFor(name, refNames, hints, isString);
+      const rule = (isString ? null : covarianceRule(ri.shape, hints)) ??
+        (isString ? null : offsetTimeseriesRule(name, refAttrs)) ??
+        ruleFor(name, refNames, hints, isString);
       const v = compareDataset(ours, ref, name, rule, ri.shape, what);
       if (!isString && oi.dtype !== ri.dtype && ri.dtype !== "bool") {
         v.message += ` [dtype ${oi.dtype}, MintPy ${ri.dtype}]`;
@@ -172,6 +183,16 @@ function compareDataset(
         shape,
         ([a, b, s], off) => check.add(a!, b!, off, undefined, bootstrapTolerance(s!, b!)),
       );
+      return describeTolerance(what, rule.label, check.stats(), shape);
+    }
+    case "covariance": {
+      // Two passes: each pixel's largest |entry| of MintPy's, then every value against it.
+      const peaks = new Float64Array(shape[2]! * shape[3]!);
+      forEachSlab([[ref, name]], shape, ([b], off) => addPixelPeaks(b!, off, peaks));
+      const check = new ToleranceCheck({ abs: 0 });
+      forEachSlab([[ours, name], [ref, name]], shape, ([a, b], off) => {
+        check.add(a!, b!, off, undefined, covarianceTolerance(peaks, rule.rel, off, b!.length));
+      });
       return describeTolerance(what, rule.label, check.stats(), shape);
     }
     case "statisticalStd": {

@@ -1,9 +1,11 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import {
+  addPixelPeaks,
   amplitudeMask,
   bootstrapTolerance,
   compareAttributes,
   compareStrings,
+  covarianceTolerance,
   median,
   StdRatioCheck,
   ToleranceCheck,
@@ -214,4 +216,13 @@ Deno.test("key attributes are checked only where MintPy sets them", () => {
   ok(!missing.passed);
   ok(missing.message.includes("LENGTH missing"));
   ok(compareAttributes("f", { ...ref, OTHER: "y" }, ref).passed, "non-key attributes ignored");
+});
+
+Deno.test("covariance peaks and tolerances follow each value's pixel", () => {
+  // Two (date, date) entries of 3 pixels, in two slabs.
+  const peaks = new Float64Array(3);
+  addPixelPeaks([1, -4, 0], 0, peaks);
+  addPixelPeaks([-2, 3, NaN], 3, peaks);
+  deepStrictEqual(Array.from(peaks), [2, 4, 0]);
+  deepStrictEqual(Array.from(covarianceTolerance(peaks, 0.5, 2, 4)), [0, 1, 2, 0]);
 });

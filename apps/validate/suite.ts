@@ -1,5 +1,5 @@
 /**
- * The MintPy reference suite: where it is and what its `cases.json` files say.
+ * The MintPy reference suite: where it is and what its `cases*.json` files say.
  * @module
  */
 import { join } from "node:path";
@@ -10,6 +10,11 @@ export interface CompareHints {
   statistical: boolean;
   /** Relative part of the `*Std` tolerance (default 0.1%). */
   stdRelTol?: number;
+  /**
+   * A (date, date, y, x) covariance dataset is compared per pixel relative to that pixel's
+   * largest |entry| of MintPy's: within this on 99.9% of values, 100x everywhere.
+   */
+  covRelTol?: number;
   /** Datasets not compared (a documented MintPy bug makes them differ). */
   skip: string[];
 }
@@ -66,7 +71,7 @@ export function isDir(path: string): boolean {
   }
 }
 
-const KNOWN_HINTS = ["statistical", "std_rel_tol", "skip"];
+const KNOWN_HINTS = ["statistical", "std_rel_tol", "cov_rel_tol", "skip"];
 
 /**
  * Parse a case's `compare` object.
@@ -91,6 +96,11 @@ export function parseHints(raw: unknown): CompareHints {
         throw new Error(`hint std_rel_tol must be a positive number, got ${JSON.stringify(value)}`);
       }
       hints.stdRelTol = value;
+    } else if (key === "cov_rel_tol") {
+      if (typeof value !== "number" || !(value > 0)) {
+        throw new Error(`hint cov_rel_tol must be a positive number, got ${JSON.stringify(value)}`);
+      }
+      hints.covRelTol = value;
     } else {
       if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
         throw new Error(`hint skip must be a list of dataset names`);
@@ -143,21 +153,35 @@ export function parseCase(raw: Record<string, unknown>): CaseSpec {
   return spec;
 }
 
-/** Read `<dir>/cases.json` of one dataset folder. */
+/**
+ * Read every case list of one dataset folder: `cases.json` first, then each other
+ * `cases*.json` (e.g. `cases-compat.json`) in name order. A case name must be unique across them.
+ */
 export function loadDataset(dir: string, name: string): DatasetSpec {
-  const path = join(dir, "cases.json");
-  let json: { cases?: unknown };
-  try {
-    json = JSON.parse(Deno.readTextFileSync(path));
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+  const files = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && /^cases.*\.json$/.test(e.name))
+    .map((e) => e.name)
+    .sort((a, b) => (a === "cases.json" ? -1 : b === "cases.json" ? 1 : a < b ? -1 : 1));
+  if (files.length === 0) throw new Error(`${join(dir, "cases.json")}: not found`);
+  const cases: CaseSpec[] = [];
+  for (const file of files) {
+    const path = join(dir, file);
+    let json: { cases?: unknown };
+    try {
+      json = JSON.parse(Deno.readTextFileSync(path));
+    } catch (e) {
+      throw new Error(`${path}: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(json.cases)) throw new Error(`${path}: no "cases" list`);
+    for (const raw of json.cases) {
+      const spec = parseCase(raw as Record<string, unknown>);
+      if (cases.some((c) => c.name === spec.name)) {
+        throw new Error(`${path}: case ${spec.name} is also in another case list`);
+      }
+      cases.push(spec);
+    }
   }
-  if (!Array.isArray(json.cases)) throw new Error(`${path}: no "cases" list`);
-  return {
-    name,
-    dir,
-    cases: json.cases.map((c) => parseCase(c as Record<string, unknown>)),
-  };
+  return { name, dir, cases };
 }
 
 /** Every dataset folder of the suite (those holding a cases.json), sorted by name. */

@@ -3,6 +3,7 @@
  * tolerance table of the reference suite's README (`../shared/reference/README.md`).
  * @module
  */
+import { isOffsetDataset, offsetUnit } from "@vinsar/core";
 import type { CompareHints } from "./suite.ts";
 
 /** Share of values that must agree (README: "on at least 99.9% of values"). */
@@ -24,6 +25,8 @@ export const STD_REL_TOL = 1e-3;
  *   `amplitude` dataset exceeds {@link MIN_PHASE_AMPLITUDE}.
  * - `statisticalParam`: bootstrap mean; within 0.25 x MintPy's `std` dataset.
  * - `statisticalStd`: bootstrap std; per-pixel ratio ours / MintPy's.
+ * - `covariance`: a (date, date, y, x) covariance; per value `|ours - mintpy| <= rel * peak`
+ *   with `peak` the largest |entry| of MintPy's at that pixel (hint `cov_rel_tol`).
  * - `strings`: equal strings (e.g. `date`).
  * - `unknown`: no rule: reported as a failure so nobody silently ignores a new dataset.
  */
@@ -32,6 +35,7 @@ export type Rule =
   | { kind: "phase"; abs: number; amplitude: string; label: string }
   | { kind: "statisticalParam"; std: string; label: string }
   | { kind: "statisticalStd"; label: string }
+  | { kind: "covariance"; rel: number; label: string }
   | { kind: "strings"; label: string }
   | { kind: "unknown"; label: string };
 
@@ -69,6 +73,8 @@ export function ruleFor(
   // Residual files (timeseriesResidual*.h5, resid.h5, *_ramp.h5) hold `timeseries` too.
   if (name === "timeseries") return numeric(1e-5);
   if (name === "temporalCoherence") return numeric(1e-4);
+  // The quality output of offsets (pixels), a norm of residuals like the temporal coherence.
+  if (name === "residual") return numeric(1e-4);
   if (name === "mask") return numeric(0.5);
   if (name.endsWith("Std")) {
     if (hints.statistical) return { kind: "statisticalStd", label: "bootstrap std ratio" };
@@ -95,4 +101,45 @@ export function ruleFor(
     return numeric(1e-4);
   }
   return { kind: "unknown", label: "no tolerance rule" };
+}
+
+/**
+ * The `cov_rel_tol` rule for a dataset of MintPy's shape `shape`, or null when it does not
+ * apply: the hint is set and the dataset is a (date, date, y, x) covariance.
+ * @example
+ * ```ts
+ * import { covarianceRule } from "./tolerance.ts";
+ * covarianceRule([30, 30, 60, 80], { statistical: false, skip: [], covRelTol: 1e-3 })?.kind;
+ * // "covariance"
+ * ```
+ */
+export function covarianceRule(shape: readonly number[], hints: CompareHints): Rule | null {
+  if (hints.covRelTol === undefined || shape.length !== 4 || shape[0] !== shape[1]) return null;
+  return {
+    kind: "covariance",
+    rel: hints.covRelTol,
+    label: `${formatTolerance(hints.covRelTol)} of the pixel's largest |entry|`,
+  };
+}
+
+/**
+ * The rule of an offset inversion's `timeseries` (MintPy's `mintpy.networkInversion.
+ * obsDatasetName` attribute names an offset dataset), or null: 1e-5 of an offset pixel in
+ * metres (never under the README's 1e-5 m). MintPy inverts offsets in pixels in float32
+ * (`sgelsd`), then multiplies by the pixel size (2-15 m): its own rounding reaches 3e-5 m
+ * (2.5e-6 pixel) in `inv-offset-az`, where the float64 least squares (which float32 `lstsq`
+ * reproduces exactly there) differs from it by up to 1.9e-5 m on 0.3% of values.
+ * @param refAttrs root attributes of MintPy's file.
+ */
+export function offsetTimeseriesRule(name: string, refAttrs: Record<string, string>): Rule | null {
+  const obs = refAttrs["mintpy.networkInversion.obsDatasetName"];
+  if (name !== "timeseries" || obs === undefined || !isOffsetDataset(obs)) return null;
+  let pixel: number;
+  try {
+    pixel = offsetUnit(refAttrs, obs)?.pixelSize ?? 1;
+  } catch {
+    return null;
+  }
+  const abs = Math.max(1e-5, 1e-5 * pixel);
+  return { kind: "numeric", abs, rel: 0, label: `1e-5 pixel (${formatTolerance(abs)} m)` };
 }

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { compareDateText, compareRmsText, parseRmsTable } from "./compare_text.ts";
 import { parseCase, parseHints } from "./suite.ts";
-import { ruleFor } from "./tolerance.ts";
+import { covarianceRule, ruleFor } from "./tolerance.ts";
 
 const plain = { statistical: false, skip: [] };
 
@@ -96,4 +96,23 @@ Deno.test("date lists must hold the same dates", () => {
   ok(!compareDateText("reference_date.txt", "20150413\n", "20150412\n").passed);
   ok(compareDateText("exclude_date.txt", "20150101\n20150113\n", "20150101\n20150113\n").passed);
   ok(!compareDateText("exclude_date.txt", "20150101\n", "20150101\n20150113\n").passed);
+});
+
+Deno.test("cov_rel_tol: parsed, and applied to (date, date, y, x) datasets only", () => {
+  deepStrictEqual(parseHints({ cov_rel_tol: 0.001 }), {
+    statistical: false,
+    covRelTol: 0.001,
+    skip: [],
+  });
+  throws(() => parseHints({ cov_rel_tol: 0 }), /cov_rel_tol must be a positive number/);
+  throws(() => parseHints({ cov_rel_tol: "1e-3" }), /cov_rel_tol/);
+  const hints = { ...plain, covRelTol: 1e-3 };
+  deepStrictEqual(covarianceRule([30, 30, 60, 80], hints), {
+    kind: "covariance",
+    rel: 1e-3,
+    label: "1e-3 of the pixel's largest |entry|",
+  });
+  strictEqual(covarianceRule([30, 60, 80], hints), null);
+  strictEqual(covarianceRule([30, 29, 60, 80], hints), null);
+  strictEqual(covarianceRule([30, 30, 60, 80], plain), null);
 });

@@ -14,6 +14,7 @@
  * cut-off of 1e-5 removes exactly those), at a fraction of the cost.
  * @module
  */
+import { type InversionQuality, unweightedResidualUndefined } from "./inversion_residual.ts";
 import { designMatrixA, designMatrixB, type Network, pseudoInverse } from "./network.ts";
 
 /** Largest number of cached factorizations of the unweighted path. */
@@ -36,6 +37,7 @@ export class DenseNetworkSolver {
   readonly #net: Network;
   readonly #minNormVelocity: boolean;
   readonly #rcond: number;
+  readonly #quality: InversionQuality;
   readonly #cache = new Map<string, Prepared | null>();
   #design: Float64Array | null = null;
   /** Pixels solved through the SVD because the structured solve failed. */
@@ -45,11 +47,19 @@ export class DenseNetworkSolver {
    * @param net The network.
    * @param minNormVelocity Minimum norm on the velocity (MintPy's default) or on the phase.
    * @param rcond Relative singular-value cut-off of the SVD fallback (MintPy: 1e-5).
+   * @param quality What {@link solve} returns: the temporal coherence (phase) or the
+   *   residual norm (offsets).
    */
-  constructor(net: Network, minNormVelocity: boolean, rcond = 1e-5) {
+  constructor(
+    net: Network,
+    minNormVelocity: boolean,
+    rcond = 1e-5,
+    quality: InversionQuality = "temporalCoherence",
+  ) {
     this.#net = net;
     this.#minNormVelocity = minNormVelocity;
     this.#rcond = rcond;
+    this.#quality = quality;
   }
 
   /**
@@ -60,7 +70,9 @@ export class DenseNetworkSolver {
    * @param sqrtW Their square-root weights, or null for the unweighted inversion (whose
    *   factorizations are cached by observation pattern).
    * @param ts Output, length N: the time-series in MintPy's order (radians; date 0 first).
-   * @returns the temporal coherence of the unweighted residuals.
+   * @returns the temporal coherence of the unweighted residuals, or with quality
+   *   `residual` their Euclidean norm (NaN for an unweighted pixel whose valid network is
+   *   disconnected or has no more observations than unknowns, as MintPy's lstsq residues).
    */
   solve(
     obsIdx: Int32Array,
@@ -95,6 +107,35 @@ export class DenseNetworkSolver {
     const p = new Float64Array(N);
     for (let d = 0; d < N; d++) if (unknown[d]! >= 0) p[d] = x[unknown[d]!]!;
 
+    const quality = this.#qualityOf(obsIdx, nv, y, p, sqrtW === null, prep.count === 1);
+    if (this.#minNormVelocity) this.#minNormVelocityTs(prep, p, ts);
+    else this.#minNormPhaseTs(prep, p, ts);
+    return quality;
+  }
+
+  /**
+   * The quality of a solution `p` (value of every date): temporal coherence or residual
+   * norm of the unweighted residuals.
+   */
+  #qualityOf(
+    obsIdx: Int32Array,
+    nv: number,
+    y: Float64Array,
+    p: Float64Array,
+    unweighted: boolean,
+    fullRank: boolean,
+  ): number {
+    const net = this.#net;
+    if (this.#quality === "residual") {
+      if (unweighted && unweightedResidualUndefined(nv, net.dates.length, fullRank)) return NaN;
+      let s = 0;
+      for (let i = 0; i < nv; i++) {
+        const k = obsIdx[i]!;
+        const e = y[i]! - (p[net.date2[k]!]! - p[net.date1[k]!]!);
+        s += e * e;
+      }
+      return Math.sqrt(s);
+    }
     let sc = 0, ss = 0;
     for (let i = 0; i < nv; i++) {
       const k = obsIdx[i]!;
@@ -102,8 +143,6 @@ export class DenseNetworkSolver {
       sc += Math.cos(e);
       ss += Math.sin(e);
     }
-    if (this.#minNormVelocity) this.#minNormVelocityTs(prep, p, ts);
-    else this.#minNormPhaseTs(prep, p, ts);
     return nv > 0 ? Math.hypot(sc, ss) / nv : 0;
   }
 
@@ -127,7 +166,7 @@ export class DenseNetworkSolver {
       for (let c = 0; c < M; c++) g[i * M + c] = this.#design[obsIdx[i]! * M + c]! * w;
       yw[i] = y[i]! * w;
     }
-    const { pinv } = pseudoInverse(g, nv, M, this.#rcond);
+    const { pinv, rank } = pseudoInverse(g, nv, M, this.#rcond);
     const x = new Float64Array(M);
     for (let r = 0; r < M; r++) {
       let acc = 0;
@@ -145,14 +184,7 @@ export class DenseNetworkSolver {
         p[net.dateOfColumn[c]!] = x[c]!;
       }
     }
-    let sc = 0, ss = 0;
-    for (let i = 0; i < nv; i++) {
-      const k = obsIdx[i]!;
-      const e = y[i]! - (p[net.date2[k]!]! - p[net.date1[k]!]!);
-      sc += Math.cos(e);
-      ss += Math.sin(e);
-    }
-    return nv > 0 ? Math.hypot(sc, ss) / nv : 0;
+    return this.#qualityOf(obsIdx, nv, y, p, sqrtW === null, rank === M);
   }
 
   /** Components, fixed dates and the Cholesky factor of the grounded weighted Laplacian. */

@@ -9,18 +9,30 @@
  * @module
  */
 import { DenseNetworkSolver } from "./invert_dense.ts";
+import {
+  type InversionQuality,
+  residualNorm,
+  unweightedResidualUndefined,
+} from "./inversion_residual.ts";
 import { type NetworkSystem, planNetworkSystem } from "./invert_system.ts";
 import type { Network } from "./network.ts";
 import type { Solver } from "./solver.ts";
-import type { CoherenceWeights } from "./weights.ts";
+import type { ObservationWeights } from "./weights.ts";
 
-/** Datasets MintPy can mask observations with (`--mask-dset`). */
-export type MaskDataset = "coherence" | "connectComponent" | "offsetSNR";
+/**
+ * Datasets MintPy can mask observations with (`--mask-dset`): coherence, connected
+ * components, offset SNR, or an offset Std (`azimuthOffsetStd`, `rangeOffsetStd`; masked by
+ * `maskByOffsetStd` before the inversion, which needs a median over MintPy's patch).
+ */
+export type MaskDataset = "coherence" | "connectComponent" | "offsetSNR" | `${string}OffsetStd`;
 
 /** Settings of one inversion run. */
 export interface InversionSettings {
-  /** Weights from coherence (`-w`); `weights.unweighted` for `-w no`. */
-  weights: CoherenceWeights;
+  /**
+   * Weights (`-w`) from coherence (`CoherenceWeights`) or from the offset Std
+   * (`OffsetStdWeights`); `weights.unweighted` for `-w no`.
+   */
+  weights: ObservationWeights;
   /** Minimum-norm velocity (default) rather than minimum-norm phase (`--min-norm-phase`). */
   minNormVelocity: boolean;
   /** Every date (but the reference date) needs this many valid interferograms. */
@@ -30,8 +42,16 @@ export interface InversionSettings {
   maskThreshold: number;
   /** Zero phase means no data (true for phase datasets). */
   zeroIsNoData: boolean;
-  /** Metres per radian of phase: `-WAVELENGTH / (4 pi)`. */
+  /**
+   * Metres per unit of observation: `-WAVELENGTH / (4 pi)` for phase, the offset pixel size
+   * for offsets (`offsetUnit`), 1 to keep the observation's unit.
+   */
   phaseToRange: number;
+  /**
+   * The quality output: `temporalCoherence` (default; 0 where not inverted) or `residual`
+   * (offsets: the norm of the unweighted residual, NaN where not inverted).
+   */
+  quality?: InversionQuality;
   /** Relative singular-value cut-off of the dense path (MintPy: 1e-5). */
   rcond?: number;
   /** Pixels per batched solve (default 128). */
@@ -46,7 +66,7 @@ export interface InversionBlock {
   phase: Float32Array;
   /** Phase of each interferogram at the reference pixel (zeros with `--skip-ref`), K. */
   refPhase: Float32Array;
-  /** Coherence, K x P, needed unless unweighted. */
+  /** What the weights are computed from (coherence, or the offset Std), K x P, needed unless unweighted. */
   coherence?: Float32Array;
   /** The mask dataset, K x P, when `maskDataset` is set. */
   maskData?: Float32Array;
@@ -58,7 +78,7 @@ export interface InversionBlock {
 export interface InversionResult {
   /** Displacement time-series (m), N x P, first date 0. */
   ts: Float32Array;
-  /** Temporal coherence, P. */
+  /** Temporal coherence, or with quality `residual` the residual norm (NaN: not inverted), P. */
   temporalCoherence: Float32Array;
   /** Number of observations used, P (0 for skipped pixels). */
   numInvObs: Float32Array;
@@ -129,11 +149,22 @@ export class NetworkInverter {
   readonly #fullConnected: boolean;
 
   constructor(network: Network, settings: InversionSettings, solver: Solver) {
+    if (settings.maskDataset?.endsWith("OffsetStd")) {
+      // Its rule needs a median over MintPy's patch: maskByOffsetStd, before the inversion.
+      throw new RangeError(
+        `Mask dataset ${settings.maskDataset}: mask the block with maskByOffsetStd instead`,
+      );
+    }
     this.network = network;
     this.system = planNetworkSystem(network);
     this.#s = settings;
     this.#solver = solver;
-    this.#dense = new DenseNetworkSolver(network, settings.minNormVelocity, settings.rcond ?? 1e-5);
+    this.#dense = new DenseNetworkSolver(
+      network,
+      settings.minNormVelocity,
+      settings.rcond ?? 1e-5,
+      settings.quality,
+    );
     const L = this.#lanes = Math.max(1, settings.lanes ?? 128);
     const K = network.date1.length, N = network.dates.length;
     this.#obs = new Float64Array(K * L);
@@ -168,17 +199,21 @@ export class NetworkInverter {
       throw new RangeError(`Phase block has ${block.phase.length} values, expected ${K * P}`);
     }
     if (!this.#s.weights.unweighted && (!block.coherence || block.coherence.length !== K * P)) {
-      throw new RangeError(`Weighted inversion needs a coherence block of ${K * P} values`);
+      throw new RangeError(
+        `Weighted inversion needs a weight (coherence/Std) block of ${K * P} values`,
+      );
     }
+    // MintPy's residual is NaN where a pixel is not inverted; its temporal coherence is 0.
+    const noQuality = this.#s.quality === "residual" ? NaN : 0;
     const out: InversionResult = reuse && reuse.ts.length >= N * P && reuse.numInvObs.length >= P
       ? {
         ts: reuse.ts.subarray(0, N * P).fill(0),
-        temporalCoherence: reuse.temporalCoherence.subarray(0, P).fill(0),
+        temporalCoherence: reuse.temporalCoherence.subarray(0, P).fill(noQuality),
         numInvObs: reuse.numInvObs.subarray(0, P).fill(0),
       }
       : {
         ts: new Float32Array(N * P),
-        temporalCoherence: new Float32Array(P),
+        temporalCoherence: new Float32Array(P).fill(noQuality),
         numInvObs: new Float32Array(P),
       };
     let t = performance.now();
@@ -361,8 +396,12 @@ export class NetworkInverter {
       }
     }
     const tcoh = this.#tcoh;
-    this.#solver.temporalCoherence(K, N, nc, net.date1, net.date2, obs, use, tsB, tcoh);
+    const residual = this.#s.quality === "residual";
+    if (residual) residualNorm(K, nc, net.date1, net.date2, obs, use, tsB, tcoh);
+    else this.#solver.temporalCoherence(K, N, nc, net.date1, net.date2, obs, use, tsB, tcoh);
     this.timing.coherence += performance.now() - t;
+    // Connected lanes have full rank; unweighted, MintPy's lstsq residues also need K > N - 1.
+    const undefinedResidual = residual && this.#s.weights.unweighted;
     const scale = Math.fround(this.#s.phaseToRange);
     for (let j = 0; j < nc; j++) {
       const l = connected[j]!;
@@ -374,7 +413,8 @@ export class NetworkInverter {
       }
       this.counts.cholesky++;
       const p = idx[l]!;
-      out.temporalCoherence[p] = tcoh[j]!;
+      out.temporalCoherence[p] =
+        undefinedResidual && unweightedResidualUndefined(this.#nObs[l]!, N, true) ? NaN : tcoh[j]!;
       out.numInvObs[p] = this.#nObs[l]!;
       if (this.#s.minNormVelocity) {
         // MintPy's velocity path gives the time-series relative to the first date.

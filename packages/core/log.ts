@@ -1,6 +1,8 @@
 /**
- * A tiny leveled logger writing to stderr, so stdout stays clean for data. The CLI sets
- * the level (`--quiet`, `VINSAR_LOG`); library code just calls `log.info(...)`.
+ * A tiny leveled logger with MintPy's streams: debug and info lines go to stdout (a MintPy
+ * user redirects stdout to a log file: `vinsar ... > run.log`), warnings and errors to
+ * stderr. The CLI sets the level (`--quiet`, `VINSAR_LOG`); library code just calls
+ * `log.info(...)`.
  * @module
  */
 
@@ -15,12 +17,29 @@ export interface LogSink {
 
 const encoder = new TextEncoder();
 let level: LogLevel = "info";
-let sink: LogSink = (lvl, line) => {
+
+/** The stream a level's lines go to: stdout for debug and info, stderr for the rest. */
+function logStream(lvl: LogLevel): "stdout" | "stderr" {
+  return lvl === "debug" || lvl === "info" ? "stdout" : "stderr";
+}
+
+/** Write all of `bytes` (a pipe may take a write in pieces). */
+function writeAll(file: typeof Deno.stdout, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+}
+
+/** The default sink: one line on the level's stream, `WARNING: `/`ERROR: ` prefixed. */
+const consoleSink: LogSink = (lvl, line) => {
   const prefix = lvl === "warn" ? "WARNING: " : lvl === "error" ? "ERROR: " : "";
   try {
-    Deno.stderr.writeSync(encoder.encode(prefix + line + "\n"));
-  } catch { /* stderr closed */ }
+    writeAll(
+      logStream(lvl) === "stdout" ? Deno.stdout : Deno.stderr,
+      encoder.encode(prefix + line + "\n"),
+    );
+  } catch { /* stream closed */ }
 };
+let sink: LogSink = consoleSink;
 
 /** A leveled logger. */
 export interface Logger {

@@ -123,10 +123,24 @@ export function phaseVarianceDs(
 }
 
 /**
+ * What the network inversion needs of a weighting: the square-root weight of each
+ * observation from a per-observation value (coherence for phase, the offset Std for
+ * offsets), as MintPy computes it.
+ */
+export interface ObservationWeights {
+  /** True when every weight is 1 (`-w no`): no weight dataset is read. */
+  readonly unweighted: boolean;
+  /** The float32 square-root weight of one value (NaN handled as MintPy does). */
+  sqrtWeight(value: number): number;
+  /** The weight of the normal equations (the square of {@link sqrtWeight}) of one value. */
+  squaredWeightFunction(): (value: number) => number;
+}
+
+/**
  * Converts coherence into MintPy's float32 square-root weights for one weight function and
  * number of looks. `var` uses a 200-bin lookup table built once (looks capped at 80).
  */
-export class CoherenceWeights {
+export class CoherenceWeights implements ObservationWeights {
   readonly func: WeightFunc;
   readonly looks: number;
   readonly #lut: Float32Array | null;

@@ -6,6 +6,7 @@
  */
 import { InputError } from "@vinsar/core";
 import { type Attrs, H5Reader } from "./h5.ts";
+import { checkImageSize } from "./_image_size.ts";
 
 /** MintPy's order of the stack's datasets (others follow in file order). */
 const STACK_DATASETS = [
@@ -59,6 +60,16 @@ export class IfgramStack {
     const shape = r.info(main).shape;
     if (shape.length !== 3) throw new InputError(`${path}: dataset ${main} is not 3-D`);
     const [K, L, W] = shape as [number, number, number];
+    checkImageSize(path, attrs, { dataset: main, shape });
+    for (const n of STACK_DATASETS) {
+      // The stack's other images must be the same size (MintPy reads them with one box).
+      const s = n === main || !names.includes(n) ? null : r.info(n).shape;
+      if (s && s.length === 3 && (s[0] !== K || s[1] !== L || s[2] !== W)) {
+        throw new InputError(
+          `${path}: dataset ${n} has shape (${s.join(", ")}), but ${main} has (${K}, ${L}, ${W})`,
+        );
+      }
+    }
     this.length = L;
     this.width = W;
     const dates = r.readStrings("date");
@@ -147,6 +158,38 @@ export class IfgramStack {
       ]];
       this.#r.readInto(name, ranges, out.subarray(i * plane, j * plane));
       i = j;
+    }
+    return out;
+  }
+
+  /**
+   * Rows `[row0, row1)` of the `i`-th kept interferogram of dataset `name` as float32,
+   * shaped (rows, WIDTH): one image at a time, for passes over whole interferograms (e.g.
+   * the median of MintPy's offset-Std mask).
+   * @param into Optional buffer to fill (its first rows x WIDTH values).
+   * @throws RangeError for `i` outside the kept interferograms or rows outside the image.
+   */
+  readIfgram(
+    name: string,
+    i: number,
+    row0: number,
+    row1: number,
+    into?: Float32Array,
+  ): Float32Array {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.keep.length)) {
+      throw new RangeError(`Kept interferogram ${i} is outside [0, ${this.keep.length})`);
+    }
+    if (!(row0 >= 0 && row0 <= row1 && row1 <= this.length)) {
+      throw new RangeError(`Rows [${row0}, ${row1}) are outside the ${this.length} rows`);
+    }
+    const plane = (row1 - row0) * this.width;
+    const out = into && into.length >= plane ? into.subarray(0, plane) : new Float32Array(plane);
+    // A few MB per read: h5wasm stages every read in its heap, which never shrinks.
+    const k = this.keep[i]!, W = this.width;
+    const step = Math.max(1, Math.floor(READ_BYTES / (4 * Math.max(1, W))));
+    for (let r = row0; r < row1; r += step) {
+      const r1 = Math.min(row1, r + step);
+      this.#r.readInto(name, [[k, k + 1], [r, r1]], out.subarray((r - row0) * W, (r1 - row0) * W));
     }
     return out;
   }

@@ -67,6 +67,68 @@ Deno.test("a file of another type or without the stack's datasets is an input er
   });
 });
 
+/** Copy the stack at `src` to `dst` with dataset `name` cut to `width` columns. */
+async function copyWithNarrow(src: string, dst: string, name: string, width: number) {
+  const r = await H5Reader.open(src);
+  const w = await H5Writer.create(dst);
+  try {
+    w.setAttrs(r.attrs());
+    for (const n of r.datasets()) {
+      const { shape, dtype } = r.info(n);
+      if (dtype.startsWith("S")) {
+        w.writeWhole(n, r.readStrings(n), { shape });
+      } else if (n === name) {
+        w.create(n, [shape[0]!, shape[1]!, width], dtype);
+        w.write(
+          n,
+          [[0, shape[0]!], [0, shape[1]!], [0, width]],
+          r.read(n, [
+            [0, shape[0]!],
+            [0, shape[1]!],
+            [0, width],
+          ]),
+        );
+      } else w.writeWhole(n, r.read(n), { shape });
+    }
+    w.commit();
+  } finally {
+    r.close();
+  }
+}
+
+Deno.test("LENGTH/WIDTH attributes or image datasets that disagree with the stack's shape", async () => {
+  await withTemp(async (dir) => {
+    const { K, L, W } = TEST_SHAPE;
+    await writeTestStack(`${dir}/len.h5`, { attrs: { LENGTH: String(L + 3) } });
+    await rejects(IfgramStack.open(`${dir}/len.h5`), (e) => {
+      strictEqual(e instanceof InputError, true);
+      strictEqual(
+        (e as Error).message,
+        `${dir}/len.h5: attributes LENGTH x WIDTH = ${L + 3} x ${W} disagree with dataset ` +
+          `unwrapPhase of shape (${K}, ${L}, ${W})`,
+      );
+      return true;
+    });
+    await writeTestStack(`${dir}/wid.h5`, { attrs: { WIDTH: "0" } });
+    await rejects(IfgramStack.open(`${dir}/wid.h5`), /LENGTH x WIDTH = 6 x 0 disagree/);
+    // No size attributes at all: the datasets' shape is the size.
+    await writeTestStack(`${dir}/none.h5`, { attrs: { LENGTH: undefined, WIDTH: undefined } });
+    const s = await IfgramStack.open(`${dir}/none.h5`);
+    strictEqual(s.width, W);
+    s.close();
+    // A coherence narrower than unwrapPhase.
+    await writeTestStack(`${dir}/ok.h5`);
+    await copyWithNarrow(`${dir}/ok.h5`, `${dir}/coh.h5`, "coherence", W - 2);
+    await rejects(
+      IfgramStack.open(`${dir}/coh.h5`),
+      (e) =>
+        e instanceof InputError &&
+        e.message === `${dir}/coh.h5: dataset coherence has shape (${K}, ${L}, ${W - 2}), ` +
+            `but unwrapPhase has (${K}, ${L}, ${W})`,
+    );
+  });
+});
+
 Deno.test("inversion outputs: MintPy's datasets, dtypes and attributes", async () => {
   await withTemp(async (dir) => {
     const N = 3, L = 5, W = 4;

@@ -5,6 +5,7 @@
 export * from "./h5.ts";
 export * from "./ifgram_stack.ts";
 export * from "./inversion_outputs.ts";
+export * from "./covariance_outputs.ts";
 export * from "./timeseries_file.ts";
 export * from "./simulated_stack.ts";
 export * from "./stack_rows.ts";

@@ -8,6 +8,7 @@
 import { InputError } from "@vinsar/core";
 import { type Attrs, H5Reader, type H5Writer } from "./h5.ts";
 import { readStackRows, writeStackRows } from "./stack_rows.ts";
+import { checkImageSize } from "./_image_size.ts";
 
 function toFloat32(a: ArrayLike<number> & { length: number }): Float32Array {
   return a instanceof Float32Array ? a : Float32Array.from(a);
@@ -47,6 +48,7 @@ export class TimeseriesFile {
       throw new InputError(`${path}: dataset timeseries is ${info.shape.length}-D, expected 3-D`);
     }
     const [n, length, width] = info.shape as [number, number, number];
+    checkImageSize(path, this.attrs, { dataset: "timeseries", shape: info.shape });
     this.length = length;
     this.width = width;
     this.chunkRows = info.chunks?.[1] ?? 1;

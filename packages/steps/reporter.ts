@@ -1,8 +1,9 @@
 /**
  * Where a step's log lines and progress go: a {@link Reporter} passed in its options. Steps
- * never write to the console themselves; {@link logReporter} sends everything through
- * core's `log` (stderr, with its level), and draws progress as a bar on a terminal or as a
- * line every 10% otherwise.
+ * never write to the console themselves; {@link logReporter} sends log lines through core's
+ * `log` (info on stdout, warnings on stderr, with its level), and draws progress on stderr:
+ * a bar on a terminal, a line every 10% otherwise (so a log redirected from stdout holds the
+ * messages, not the progress).
  * @module
  */
 import { log } from "@vinsar/core";
@@ -28,7 +29,7 @@ export interface LogReporterOptions {
   tty?: boolean;
 }
 
-/** A reporter over core's `log`; progress on stderr. */
+/** A reporter over core's `log` (info on stdout, warnings on stderr); progress on stderr. */
 export function logReporter(options: LogReporterOptions = {}): Reporter {
   const tty = options.tty ?? Deno.stderr.isTerminal();
   return {
@@ -48,6 +49,15 @@ export const silentReporter: Reporter = {
 };
 
 const enc = new TextEncoder();
+
+/** Write `text` whole to stderr; a closed stderr is ignored, as by core's `log`. */
+function writeStderr(text: string): void {
+  const bytes = enc.encode(text);
+  try {
+    let done = 0;
+    while (done < bytes.length) done += Deno.stderr.writeSync(bytes.subarray(done));
+  } catch { /* stderr closed */ }
+}
 
 /** Blocks done, pixels/s and ETA of one pass. */
 class Progress implements ProgressBar {
@@ -75,11 +85,11 @@ class Progress implements ProgressBar {
     if (this.#tty) {
       if (now - this.#lastDraw < 150 && frac < 1) return;
       this.#lastDraw = now;
-      Deno.stderr.writeSync(enc.encode(`\r${this.#line(frac, now)}\x1b[K`));
-      if (frac >= 1) Deno.stderr.writeSync(enc.encode("\n"));
+      writeStderr(`\r${this.#line(frac, now)}\x1b[K${frac >= 1 ? "\n" : ""}`);
     } else if (decile > this.#lastDecile) {
       this.#lastDecile = decile;
-      log.info(this.#line(frac, now));
+      // Progress stays on stderr, as the terminal bar does: stdout is the log of messages.
+      writeStderr(`${this.#line(frac, now)}\n`);
     }
   }
 

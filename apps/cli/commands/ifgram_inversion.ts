@@ -23,7 +23,13 @@ const flag = (
 ): OptionSpec => ({ names, dest, help, ...more });
 
 const options: OptionSpec[] = [
-  flag(["-t", "--template"], "templateFile", "template file (not supported: use flags)"),
+  flag(
+    ["-t", "--template"],
+    "templateFile",
+    "MintPy template (smallbaselineApp.cfg): mintpy.networkInversion.*, mintpy.compute.* " +
+      "keys; a flag given wins",
+    { metavar: "FILE" },
+  ),
   flag(
     ["-i", "-d", "--dset"],
     "obsDatasetName",
@@ -55,8 +61,8 @@ const options: OptionSpec[] = [
   flag(
     ["-w", "--weight-func"],
     "weightFunc",
-    "weight from coherence: var (inverse phase variance), fim, coh, no",
-    { default: "var", choices: WEIGHT_FUNCS },
+    "weight from coherence: var (inverse phase variance), fim, coh, no (default: var)",
+    { choices: WEIGHT_FUNCS },
   ),
   flag(
     ["--min-norm-phase"],
@@ -64,24 +70,30 @@ const options: OptionSpec[] = [
     "minimum-norm phase instead of the default minimum-norm velocity",
     { nargs: 0 },
   ),
-  flag(["--calc-cov"], "calcCov", "time-series covariance (not supported)", { nargs: 0 }),
+  flag(
+    ["--calc-cov"],
+    "calcCov",
+    "also write the time-series covariance timeseriesDecorCov.h5 (REF_DATE from the " +
+      "smallbaselineApp.cfg two folders above the stack)",
+    { nargs: 0 },
+  ),
   flag(
     ["--mask-dset", "--mask-dataset", "--md"],
     "maskDataset",
-    "mask observations with: coherence, connectComponent, offsetSNR",
+    "mask observations with: coherence, connectComponent, offsetSNR, *OffsetStd",
     { metavar: "DSET" },
   ),
   flag(
     ["--mask-thres", "--mask-threshold", "--mt"],
     "maskThreshold",
-    "threshold of --mask-dset coherence/offsetSNR",
-    { metavar: "NUM", default: "0.4" },
+    "threshold of --mask-dset coherence/offsetSNR/*OffsetStd (default: 0.4)",
+    { metavar: "NUM" },
   ),
   flag(
     ["--min-redun", "--min-redundancy", "--mr"],
     "minRedundancy",
-    "minimum number of interferograms of every date",
-    { metavar: "NUM", default: "1.0" },
+    "minimum number of interferograms of every date (default: 1.0)",
+    { metavar: "NUM" },
   ),
   flag(
     ["-c", "--cluster", "--cluster-type"],
@@ -116,21 +128,17 @@ export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_in
       "vinsar ifgram_inversion inputs/ifgramStack.h5 -w coh --mask-dset coherence --mask-thres 0.4",
     ],
   },
+  // Only the flags given become options: the step fills the others from the template (-t),
+  // then from MintPy's defaults, so a flag given always wins over a template key.
   options(args, compute) {
-    if (args.templateFile) {
-      throw new InputError("flag -t/--template is not supported: give the options as flags");
-    }
-    if (args.calcCov) {
-      throw new InputError("flag --calc-cov is not supported (time-series covariance)");
-    }
     const outfile = args.outfile as string[] | undefined;
     if (outfile !== undefined && outfile.length !== 3) {
       throw new InputError(
         `flag -o/--output needs 3 names (TS TCOH NUM_INV), got ${outfile.length}`,
       );
     }
-    const maskThreshold = numberArg(args.maskThreshold, "--mask-thres")!;
-    const minRedundancy = numberArg(args.minRedundancy, "--min-redun")!;
+    const maskThreshold = numberArg(args.maskThreshold, "--mask-thres");
+    const minRedundancy = numberArg(args.minRedundancy, "--min-redun");
     if (args.refDate !== undefined) {
       const date = normalizeDate(String(args.refDate), "flag --ref-date");
       compute.reporter!.warn(
@@ -150,12 +158,16 @@ export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_in
       waterMaskFile: args.waterMaskFile ? String(args.waterMaskFile) : undefined,
       outfile: outfile as [string, string, string] | undefined,
       skipRef: args.skipRef === true,
-      weightFunc: args.weightFunc as WeightFunc,
-      minNormVelocity: !args.minNormPhase,
-      maskDataset: args.maskDataset === undefined ? null : String(args.maskDataset) as MaskDataset,
+      weightFunc: args.weightFunc === undefined ? undefined : args.weightFunc as WeightFunc,
+      minNormVelocity: args.minNormPhase ? false : undefined,
+      maskDataset: args.maskDataset === undefined
+        ? undefined
+        : String(args.maskDataset) as MaskDataset,
       maskThreshold,
       minRedundancy,
       updateMode: update,
+      templateFile: args.templateFile === undefined ? undefined : String(args.templateFile),
+      calcCov: args.calcCov === true,
     };
   },
   run,

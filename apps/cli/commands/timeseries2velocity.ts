@@ -132,6 +132,13 @@ function intArg(value: unknown, flag: string): number {
   return Number(text);
 }
 
+/** A count flag (a whole number >= 0), with a one-line error naming the flag. */
+function countArg(value: unknown, flag: string): number {
+  const n = intArg(value, flag);
+  if (n < 0) throw new InputError(`flag ${flag}: ${n} must be a whole number >= 0`);
+  return n;
+}
+
 /** A flag of two values (`--ref-yx Y X`), each parsed by `parse`. */
 function pairArg(
   value: unknown,
@@ -171,7 +178,7 @@ function toOptions(
     excludeDate: list(args.excludeDate),
     uncertaintyQuantification: args.uncertaintyQuantification as UncertaintyMethod,
     timeSeriesCovFile: text(args.timeSeriesCovFile),
-    bootstrapCount: intArg(args.bootstrapCount, "--bootstrap-count"),
+    bootstrapCount: countArg(args.bootstrapCount, "--bootstrap-count"),
     seed: args.seed === undefined ? undefined : intArg(args.seed, "--seed"),
     polynomial: intArg(args.polynomial, "--polynomial"),
     periodic: list(args.periodic)?.map((v) => float(v, "--periodic")),

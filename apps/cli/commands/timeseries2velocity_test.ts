@@ -86,7 +86,8 @@ Deno.test({
       Deno.copyFileSync(`${ref}/mexico-city/timeseries.h5`, `${dir}/timeseries.h5`);
       const env = { VINSAR_MAX_BLOCK_ROWS: "7" };
       const [lin, poly] = await Promise.all([
-        t2v(["timeseries.h5", "-o", "velocity.h5", "--save-res"], dir, env),
+        // Default names (velocity.h5, timeseriesResidual.h5) in the working folder, as MintPy.
+        t2v(["timeseries.h5", "--save-res"], dir, env),
         t2v(
           [
             "timeseries.h5",
@@ -164,6 +165,7 @@ Deno.test("bad inputs: one-line InputError/H5Error naming the culprit, no output
     await synthetic(ts);
     await synthetic(`${dir}/mask.h5`, "mask");
     Deno.writeTextFileSync(`${dir}/notes.txt`, "not an HDF5 file\n");
+    Deno.writeTextFileSync(`${dir}/neg.cfg`, "mintpy.timeFunc.bootstrapCount = -20\n");
     const before = listDir(dir);
     const cases: Array<[string[], RegExp]> = [
       [[`${dir}/missing.h5`], /missing\.h5: file not found/],
@@ -181,6 +183,12 @@ Deno.test("bad inputs: one-line InputError/H5Error naming the culprit, no output
       [[ts, "--exp", "20200201"], /--exp: needs an onset date and at least one/],
       [[ts, "--polynomial", "1.5"], /--polynomial: "1.5" is not a whole number/],
       [[ts, "--uq", "jackknife"], /--uq: invalid choice "jackknife"/],
+      [[ts, "--bc", "-5"], /^flag --bootstrap-count: -5 must be a whole number >= 0$/],
+      [[ts, "--uq", "bootstrap", "--bootstrap-c=-1"], /--bootstrap-count: -1 must be a whole/],
+      [
+        [ts, "-t", `${dir}/neg.cfg`],
+        /^template mintpy\.timeFunc\.bootstrapCount: -20 must be a whole number >= 0$/,
+      ],
       [[ts, "--uq", "bootstrap", "--periodic", "1"], /bootstrap supports a linear/],
       [[ts, "--ts-cov-file", `${dir}/nocov.h5`, "--uq", "covariance"], /nocov\.h5: file not found/],
       [[ts, "--ref-yx", "9", "1"], /reference point \(y, x\) = \(9, 1\) is outside/],

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { decode } from "fast-png";
 import { parseRmsTable } from "@vinsar/core";
-import { H5Reader, H5Writer } from "@vinsar/hdf5";
+import { H5Reader } from "@vinsar/hdf5";
 import { listDir, referenceDir, runCli } from "../test_reference.ts";
 import { writeNoisyResidual } from "@vinsar/steps/testing";
 

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./test_stack.ts";
+export * from "./test_offset_stack.ts";

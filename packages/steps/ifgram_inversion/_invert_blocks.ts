@@ -5,16 +5,18 @@
  * @module
  */
 import {
+  type CovarianceCounts,
   type InversionCounts,
   type InversionTiming,
   zeroInversionCounts,
   zeroInversionTiming,
 } from "@vinsar/core";
-import type { IfgramStack, InversionOutputs, MaskRows } from "@vinsar/hdf5";
+import type { CovarianceOutput, IfgramStack, InversionOutputs, MaskRows } from "@vinsar/hdf5";
 import type { Executor } from "../pipeline/executor.ts";
 import { type PipelineTiming, runBlocks } from "../pipeline/run_blocks.ts";
 import type { RowUnit } from "../pipeline/units.ts";
 import type { ProgressBar } from "../reporter.ts";
+import { applyOffsetStdMask, type OffsetStdMask } from "./_offsets.ts";
 import {
   type BlockBuffers,
   blockTransferables,
@@ -27,8 +29,12 @@ export interface BlockInversion {
   stack: IfgramStack;
   /** Dataset inverted (`unwrapPhase`, ...). */
   obs: string;
-  /** Coherence is read (weighted inversion). */
+  /** The weight dataset is read (weighted inversion). */
   weighted: boolean;
+  /** The dataset the weights come from: "coherence" (default) or an offset Std. */
+  weightDataset?: string;
+  /** An `*OffsetStd` observation mask, applied as the blocks are read. */
+  stdMask?: OffsetStdMask;
   /** Observation mask dataset, read when set. */
   maskDataset: string | null;
   /** Per-pixel skip masks (water, zero average spatial coherence), ANDed. */
@@ -38,11 +44,15 @@ export interface BlockInversion {
   refPhase: Float32Array;
   /** Reference pixel (y, x), or null with `skipRef`. */
   refYX: readonly [number, number] | null;
+  /** Quality written at the reference pixel: 1 (temporal coherence, default) or 0 (residual). */
+  refQuality?: number;
   /** Dates N. */
   numDate: number;
   /** Rows of the largest unit (buffers are sized for it). */
   rowsPerBlock: number;
   files: InversionOutputs;
+  /** `--calc-cov`: the covariance file (the weight dataset is then read whatever `-w`). */
+  covFile?: CovarianceOutput;
   progress: ProgressBar;
 }
 
@@ -53,12 +63,16 @@ export interface BlockInversionTotals {
   stages: InversionTiming;
   /** Milliseconds inverting, summed over threads. */
   invertMs: number;
+  /** With `--calc-cov`: covariance pixels by path, and milliseconds summed over threads. */
+  covariance?: { counts: CovarianceCounts; ms: number };
 }
 
 /** A buffer set in the loop: it travels to a worker and back, so the slot holds the latest. */
 interface BlockSlot {
   buffers: BlockBuffers;
   pixelMask?: Uint8Array;
+  /** The `*OffsetStd` mask dataset's rows (stays in this thread). */
+  stdRows?: Float32Array;
 }
 
 /**
@@ -75,6 +89,7 @@ export async function invertBlocks(
   const counts = zeroInversionCounts();
   const stages = zeroInversionTiming();
   let invertMs = 0;
+  let covariance: BlockInversionTotals["covariance"];
   const threads = executor.threads;
   const pipeline = await runBlocks<RowUnit, BlockSlot, InversionTaskResult>({
     units,
@@ -82,12 +97,14 @@ export async function invertBlocks(
     allocate: () => ({
       buffers: {
         phase: new Float32Array(K * maxP),
-        coherence: job.weighted ? new Float32Array(K * maxP) : undefined,
+        coherence: job.weighted || job.covFile ? new Float32Array(K * maxP) : undefined,
         maskData: job.maskDataset ? new Float32Array(K * maxP) : undefined,
         ts: new Float32Array(N * maxP),
         temporalCoherence: new Float32Array(maxP),
         numInvObs: new Float32Array(maxP),
+        cov: job.covFile ? new Float32Array(N * N * maxP) : undefined,
       },
+      stdRows: job.stdMask ? new Float32Array(K * maxP) : undefined,
     }),
     // Blocks in flight: one per worker, plus the one being read.
     buffers: threads + (threads > 1 ? 1 : 0),
@@ -96,7 +113,20 @@ export async function invertBlocks(
     read: (unit, slot) => {
       const b = slot.buffers, P = (unit.row1 - unit.row0) * W;
       stack.readKept(job.obs, unit.row0, unit.row1, b.phase);
-      if (b.coherence) stack.readKept("coherence", unit.row0, unit.row1, b.coherence);
+      if (job.stdMask) {
+        const std = stack.readKept(job.stdMask.dataset, unit.row0, unit.row1, slot.stdRows);
+        applyOffsetStdMask(job.stdMask, {
+          row0: unit.row0,
+          row1: unit.row1,
+          width: W,
+          obs: b.phase.subarray(0, K * P),
+          std,
+          refPhase: job.refPhase,
+        });
+      }
+      if (b.coherence) {
+        stack.readKept(job.weightDataset ?? "coherence", unit.row0, unit.row1, b.coherence);
+      }
       if (b.maskData) stack.readKept(job.maskDataset!, unit.row0, unit.row1, b.maskData);
       let pixelMask: Uint8Array | undefined;
       for (const m of job.masks) {
@@ -122,6 +152,16 @@ export async function invertBlocks(
         stages[k] += result.timing[k];
       }
       invertMs += result.ms;
+      if (result.covariance) {
+        const c = covariance ??= {
+          counts: { pixels: 0, skipped: 0, redundancy: 0, connected: 0, disconnected: 0 },
+          ms: 0,
+        };
+        for (const k of Object.keys(c.counts) as Array<keyof CovarianceCounts>) {
+          c.counts[k] += result.covariance.counts[k];
+        }
+        c.ms += result.covariance.ms;
+      }
       return result;
     },
     write: (unit, slot) => {
@@ -133,12 +173,13 @@ export async function invertBlocks(
       if (ref && ref[0] >= unit.row0 && ref[0] < unit.row1) {
         // MintPy's convention at the reference pixel.
         const i = (ref[0] - unit.row0) * W + ref[1];
-        temporalCoherence[i] = 1;
+        temporalCoherence[i] = job.refQuality ?? 1;
         numInvObs[i] = K;
       }
       files.writeRows(unit.row0, unit.row1, ts, temporalCoherence, numInvObs);
+      job.covFile?.writeRows(unit.row0, unit.row1, b.cov!.subarray(0, N * N * P));
       job.progress.advance(P);
     },
   });
-  return { pipeline, counts, stages, invertMs };
+  return { pipeline, counts, stages, invertMs, covariance };
 }

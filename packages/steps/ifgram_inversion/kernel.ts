@@ -8,10 +8,15 @@
 import {
   buildNetwork,
   CoherenceWeights,
+  type CovarianceCounts,
   type InversionCounts,
+  type InversionQuality,
   type InversionTiming,
   type MaskDataset,
+  NetworkCovariance,
   NetworkInverter,
+  observationVariance,
+  OffsetStdWeights,
   type Solver,
 } from "@vinsar/core";
 import type { Kernel } from "../pipeline/kernel.ts";
@@ -20,22 +25,46 @@ import type { Kernel } from "../pipeline/kernel.ts";
 export interface InverterSpec {
   /** Date pairs of the kept interferograms, K. */
   date12: Array<[string, string]>;
-  /** MintPy's `-w`: "var", "fim", "coh" or "no". */
+  /** MintPy's `-w`: "var", "fim", "coh" or "no" (the weights actually applied). */
   weightFunc: string;
   /** Independent looks of the coherence (1 for "no"). */
   looks: number;
+  /**
+   * What the weight buffer holds: coherence (default) or the offset Std (weights
+   * `1 / Std`, offsets with `-w var`).
+   */
+  weightBy?: "coherence" | "offsetStd";
+  /** Quality output: temporal coherence (default) or residual (offsets). */
+  quality?: InversionQuality;
   minNormVelocity: boolean;
   minRedundancy: number;
   maskDataset: MaskDataset | null;
   maskThreshold: number;
   /** Zero phase means no data (phase datasets). */
   zeroIsNoData: boolean;
-  /** Metres per radian: `-WAVELENGTH / (4 pi)`. */
+  /** Metres per unit of observation: `-WAVELENGTH / (4 pi)`, or an offset pixel size. */
   phaseToRange: number;
   /** Backend name every worker creates its solver with. */
   backend: string;
   /** Pixels per batched solve (default 128). */
   lanes?: number;
+  /** `--calc-cov`: each block's time-series covariance too, into its `cov` buffer. */
+  covariance?: CovarianceSpec;
+}
+
+/** What the kernel needs for the time-series covariance (`--calc-cov`). */
+export interface CovarianceSpec {
+  /** Index of the covariance's reference date among the network's dates. */
+  refIndex: number;
+  /** Factor of every entry: (metres per unit of observation)². */
+  scale: number;
+  /**
+   * What the weight buffer holds, read whatever `-w` is: coherence (the variance of the `var`
+   * weight with `looks`) or the offset Std.
+   */
+  varianceBy: "coherence" | "offsetStd";
+  /** Independent looks of the coherence. */
+  looks: number;
 }
 
 /**
@@ -49,6 +78,8 @@ export interface BlockBuffers {
   ts: Float32Array;
   temporalCoherence: Float32Array;
   numInvObs: Float32Array;
+  /** The time-series covariance, N x N x P (`--calc-cov`). */
+  cov?: Float32Array;
 }
 
 /** One block to invert: its pixel count P, the reference phase (K) and its filled buffers. */
@@ -70,6 +101,8 @@ export interface InversionTaskResult {
   timing: InversionTiming;
   /** Milliseconds inverting this block. */
   ms: number;
+  /** With `--calc-cov`: this block's covariance pixels by path, and its milliseconds. */
+  covariance?: { counts: CovarianceCounts; ms: number };
 }
 
 /** The inversion kernel, with its inverter (the main thread logs its Cholesky plan). */
@@ -80,21 +113,37 @@ export interface InversionKernel extends Kernel<InversionTask, InversionTaskResu
 /** Build the inverter of a spec. */
 export function makeInverter(spec: InverterSpec, solver: Solver): NetworkInverter {
   return new NetworkInverter(buildNetwork(spec.date12), {
-    weights: new CoherenceWeights(spec.weightFunc, spec.looks),
+    weights: spec.weightBy === "offsetStd"
+      ? new OffsetStdWeights()
+      : new CoherenceWeights(spec.weightFunc, spec.looks),
     minNormVelocity: spec.minNormVelocity,
     minRedundancy: spec.minRedundancy,
     maskDataset: spec.maskDataset,
     maskThreshold: spec.maskThreshold,
     zeroIsNoData: spec.zeroIsNoData,
     phaseToRange: spec.phaseToRange,
+    quality: spec.quality,
     lanes: spec.lanes,
+  }, solver);
+}
+
+/** The covariance calculator of a spec with `covariance` set. */
+function makeCovariance(spec: InverterSpec, solver: Solver): NetworkCovariance {
+  const c = spec.covariance!;
+  return new NetworkCovariance(buildNetwork(spec.date12), {
+    refIndex: c.refIndex,
+    minRedundancy: spec.minRedundancy,
+    scale: c.scale,
+    varianceOf: observationVariance(
+      c.varianceBy === "offsetStd" ? new OffsetStdWeights() : new CoherenceWeights("var", c.looks),
+    ),
   }, solver);
 }
 
 /** The arrays of a buffer set, to transfer to a worker and back. */
 export function blockTransferables(buffers: BlockBuffers): ArrayBuffer[] {
   const b = buffers;
-  return [b.phase, b.coherence, b.maskData, b.ts, b.temporalCoherence, b.numInvObs]
+  return [b.phase, b.coherence, b.maskData, b.ts, b.temporalCoherence, b.numInvObs, b.cov]
     .filter((a): a is Float32Array => a !== undefined)
     .map((a) => a.buffer as ArrayBuffer);
 }
@@ -107,6 +156,7 @@ export function blockTransferables(buffers: BlockBuffers): ArrayBuffer[] {
 export function createKernel(spec: InverterSpec, solver: Solver): InversionKernel {
   const inverter = makeInverter(spec, solver);
   const K = inverter.network.date1.length;
+  const cov = spec.covariance ? makeCovariance(spec, solver) : null;
   return {
     inverter,
     run(task: InversionTask): InversionTaskResult {
@@ -128,7 +178,29 @@ export function createKernel(spec: InverterSpec, solver: Solver): InversionKerne
       for (const k of Object.keys(timing) as Array<keyof InversionTiming>) {
         timing[k] = inverter.timing[k] - timing[k];
       }
-      return { pixels: P, buffers: b, counts, timing, ms };
+      if (!cov) return { pixels: P, buffers: b, counts, timing, ms };
+      // The observations as the inversion left them: referenced, NaN where no data.
+      if (!b.coherence || !b.cov) throw new RangeError("Covariance needs weight and cov buffers");
+      const before = { ...cov.counts }, t1 = performance.now();
+      cov.covarianceBlock({
+        pixels: P,
+        obs: b.phase,
+        varianceSource: b.coherence,
+        pixelMask: task.pixelMask,
+      }, b.cov);
+      const covMs = performance.now() - t1;
+      const covCounts = { ...cov.counts };
+      for (const k of Object.keys(covCounts) as Array<keyof CovarianceCounts>) {
+        covCounts[k] -= before[k];
+      }
+      return {
+        pixels: P,
+        buffers: b,
+        counts,
+        timing,
+        ms,
+        covariance: { counts: covCounts, ms: covMs },
+      };
     },
     transfer: (result) => blockTransferables(result.buffers),
   };

@@ -15,22 +15,36 @@ import { basename, dirname, join } from "node:path";
 import {
   buildNetwork,
   CoherenceWeights,
+  covarianceScratchBytes,
   independentLooks,
   InputError,
   inversionAttrs,
   type InversionConfig,
   inversionConfigAttrs,
+  isOffsetStdMask,
   networkComponents,
+  type ObservationWeights,
+  OffsetStdWeights,
+  offsetUnit,
   pyFloat,
   timeseriesBperp,
 } from "@vinsar/core";
-import { IfgramStack, InversionOutputs, MaskFile } from "@vinsar/hdf5";
+import {
+  covarianceFileName,
+  CovarianceOutput,
+  IfgramStack,
+  InversionOutputs,
+  MaskFile,
+} from "@vinsar/hdf5";
 import { isUpToDate, resolveResources } from "../pipeline/context.ts";
 import { startExecutor } from "../pipeline/executor.ts";
 import { withOutputs } from "../pipeline/staged_outputs.ts";
 import { planRowUnits } from "../pipeline/units.ts";
 import { logReporter, type Reporter } from "../reporter.ts";
+import { covarianceReference } from "./_covariance.ts";
 import { invertBlocks } from "./_invert_blocks.ts";
+import { measureOffsetStdMask, type OffsetStdMask } from "./_offsets.ts";
+import { applyInversionTemplate } from "./_template.ts";
 import { createKernel, type InverterSpec } from "./kernel.ts";
 import {
   type IfgramInversionOptions,
@@ -70,8 +84,10 @@ const POOL_MIN_WORK = 2e7;
  * ```
  * @throws InputError for a stack, flag or mask file at fault (one-line message naming it).
  */
-export async function run(options: IfgramInversionOptions): Promise<IfgramInversionResult> {
-  const reporter = options.reporter ?? logReporter();
+export async function run(given: IfgramInversionOptions): Promise<IfgramInversionResult> {
+  const reporter = given.reporter ?? logReporter();
+  // MintPy's template fills the options that were not given.
+  const options = applyInversionTemplate(given, reporter);
   const stackFile = options.stackFile;
   const stack = await IfgramStack.open(stackFile);
   const masks: MaskFile[] = [];
@@ -86,8 +102,11 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
     // Reference phase: the kept interferograms at (REF_Y, REF_X).
     let refPhase: Float32Array = new Float32Array(K);
     let refYX: [number, number] | null = null;
-    if (settings.skipRef) reporter.info("skip checking reference pixel info (--skip-ref)");
-    else {
+    if (settings.skipRefReason === "flag") {
+      reporter.info("skip checking reference pixel info (--skip-ref)");
+    } else if (settings.skipRefReason === "offset") {
+      reporter.info("skip checking reference pixel info: offsets without REF_Y/REF_X");
+    } else {
       if (attrs.REF_Y === undefined || attrs.REF_X === undefined) {
         throw new InputError(
           `${stackFile}: no REF_Y/REF_X attributes: run reference_point.py first (or --skip-ref)`,
@@ -98,20 +117,67 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
       reporter.info(`reference pixel in y/x: (${refYX[0]}, ${refYX[1]}) from dataset: ${obs}`);
     }
 
-    const expected = inversionConfigAttrs(config);
-    for (const key of ["REF_Y", "REF_X"]) if (attrs[key] !== undefined) expected[key] = attrs[key];
-    if (options.updateMode && await isUpToDate([stackFile], outfile, expected)) {
-      reporter.info(`update mode: outputs ${outfile.join(", ")} are up to date, skip`);
-      return { outfile, skipped: true, stats: null };
+    // --calc-cov: the covariance's reference date (MintPy's project template) and variances
+    // (coherence's var weight, or the offsets' Std), read whatever -w is.
+    const covRef = options.calcCov ? covarianceReference(stackFile, net.dates) : null;
+    const covFile = covRef ? covarianceFileName(outfile[0], obs) : undefined;
+    const covSource = settings.offset ? `${obs}Std` : "coherence";
+    if (covRef && !stack.hasDataset(covSource)) {
+      throw new InputError(`flag --calc-cov: no ${covSource} dataset in ${stackFile}`);
     }
 
-    const weights = new CoherenceWeights(
-      config.weightFunc,
-      config.weightFunc === "no" ? 1 : independentLooks(attrs),
-    );
-    const wavelength = Number(attrs.WAVELENGTH);
-    if (!Number.isFinite(wavelength)) throw new InputError(`${stackFile}: no WAVELENGTH attribute`);
-    logSetup(reporter, config, weights, { N, K, L, W });
+    const expected = inversionConfigAttrs(config);
+    for (const key of ["REF_Y", "REF_X"]) if (attrs[key] !== undefined) expected[key] = attrs[key];
+    const allOutputs = covFile ? [...outfile, covFile] : outfile;
+    if (options.updateMode && await isUpToDate([stackFile], allOutputs, expected)) {
+      reporter.info(`update mode: outputs ${allOutputs.join(", ")} are up to date, skip`);
+      return { outfile, skipped: true, stats: null, covFile };
+    }
+
+    // Phase: weights from coherence; offsets: 1 / Std with -w var, unweighted otherwise.
+    const looks = settings.weightDataset === "coherence" ? independentLooks(attrs) : 1;
+    const weights: ObservationWeights = settings.weightDataset === null
+      ? new CoherenceWeights("no", 1)
+      : settings.offset
+      ? new OffsetStdWeights()
+      : new CoherenceWeights(config.weightFunc, looks);
+    // Metres per unit of observation.
+    const unit = settings.offset ? offsetUnit(attrs, obs, stackFile) : null;
+    let scale = 1;
+    if (settings.offset) scale = unit?.scale ?? 1;
+    else {
+      const wavelength = Number(attrs.WAVELENGTH);
+      if (!Number.isFinite(wavelength)) {
+        throw new InputError(`${stackFile}: no WAVELENGTH attribute`);
+      }
+      scale = -wavelength / (4 * Math.PI);
+    }
+    logSetup(reporter, config, {
+      weights: settings.weightDataset === null
+        ? ""
+        : settings.offset
+        ? ` (1 / ${settings.weightDataset})`
+        : ` (L=${looks} looks)`,
+      size: { N, K, L, W },
+    });
+    if (covRef) {
+      reporter.info(`calculate covariance: True with REF_DATE = ${covRef.date}`);
+    }
+    if (settings.offset && settings.weightDataset === null && config.weightFunc !== "no") {
+      reporter.warn(
+        `weight function ${config.weightFunc} does not apply to offsets: inverting ${obs} ` +
+          `without weights, as MintPy (-w var weighs them by 1 / ${obs}Std)`,
+      );
+    }
+    if (settings.offset) {
+      if (unit) {
+        reporter.info(
+          `converting ${unit.direction} offset unit from pixel (${
+            unit.pixelSize.toFixed(2)
+          } m) to meter`,
+        );
+      } else reporter.info(`keep the unit of ${obs} (no conversion to metres, as MintPy)`);
+    }
     if (networkComponents(net).count > 1) {
       reporter.warn("the network is NOT fully connected: inversion result can be biased!");
       reporter.warn("continue to use SVD to resolve the offset between different subsets");
@@ -133,7 +199,11 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
     }
     const quality = join(
       dirname(stackFile),
-      basename(stackFile).startsWith("ion") ? "../avgSpatialCohIon.h5" : "../avgSpatialCoh.h5",
+      settings.offset
+        ? "../avgSpatialSNR.h5"
+        : basename(stackFile).startsWith("ion")
+        ? "../avgSpatialCohIon.h5"
+        : "../avgSpatialCoh.h5",
     );
     const q = await MaskFile.open(quality, { length: L, width: W, ignoreSizeMismatch: true });
     if (q) {
@@ -149,18 +219,49 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
       network: net,
     });
     const solver = resources.solver;
+    const zeroIsNoData = obs.toLowerCase().includes("phase");
+    // The *OffsetStd mask needs medians over MintPy's patches: measured first, applied as
+    // blocks are read; the kernel then sees no mask dataset.
+    let stdMask: OffsetStdMask | undefined;
+    if (isOffsetStdMask(config.maskDataset)) {
+      stdMask = measureOffsetStdMask(stack, {
+        obs,
+        dataset: config.maskDataset!,
+        threshold: config.maskThreshold,
+        refPhase,
+        zeroIsNoData,
+        maxMemoryGB: options.maxMemory,
+      });
+      reporter.info(
+        `keep pixels with ${config.maskDataset} <= ${
+          pyFloat(config.maskThreshold * 5)
+        } and SNR >= 10`,
+      );
+    }
+    const kernelMask = stdMask ? null : config.maskDataset;
     const spec: InverterSpec = {
       date12: stack.keptDate12().map(([a, b]) => [a, b]),
-      weightFunc: config.weightFunc,
-      looks: weights.looks,
+      weightFunc: settings.weightDataset === null ? "no" : config.weightFunc,
+      looks,
+      weightBy: settings.offset && settings.weightDataset !== null ? "offsetStd" : "coherence",
+      quality: settings.quality,
       minNormVelocity: config.minNormVelocity,
       minRedundancy: config.minRedundancy,
-      maskDataset: config.maskDataset as InverterSpec["maskDataset"],
+      maskDataset: kernelMask as InverterSpec["maskDataset"],
       maskThreshold: config.maskThreshold,
-      zeroIsNoData: obs.toLowerCase().includes("phase"),
-      phaseToRange: -wavelength / (4 * Math.PI),
+      zeroIsNoData,
+      phaseToRange: scale,
       backend: solver.name,
       lanes: INVERSION_LANES,
+      covariance: covRef
+        ? {
+          refIndex: covRef.index,
+          // Squared: MintPy scales an offset covariance by the pixel size (a MintPy bug).
+          scale: scale * scale,
+          varianceBy: settings.offset ? "offsetStd" : "coherence",
+          looks: settings.offset ? 1 : independentLooks(attrs),
+        }
+        : undefined,
     };
     const kernel = createKernel(spec, solver);
     // An explicit thread count is honoured; by default small stacks stay in the main thread.
@@ -178,17 +279,23 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
     try {
       // Blocks in flight: one per worker, plus the one being read.
       const sets = executor.threads + (executor.threads > 1 ? 1 : 0);
-      const nInputs = 1 + (weights.unweighted ? 0 : 1) + (config.maskDataset ? 1 : 0);
+      // Each thread's covariance batches and pattern cache.
+      const covScratch = covRef ? executor.threads * covarianceScratchBytes(N) : 0;
+      const readWeights = !weights.unweighted || covRef !== null;
+      const nInputs = 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0);
+      // (An *OffsetStd mask's rows are held instead of the mask dataset: same size.)
       const plan = planRowUnits({
         length: L,
         width: W,
         // Inputs held as float32, the outputs (twice: h5wasm stages a write in its heap) and
         // per-pixel flags.
-        bytesPerPixel: 4 * K * nInputs + 8 * N + 16,
+        // With --calc-cov, the N x N float32 covariance of each pixel (written a first-date
+        // slab at a time: h5wasm stages 1 / N of it).
+        bytesPerPixel: 4 * K * nInputs + 8 * N + 16 + (covRef ? 4 * N * N + 4 * N : 0),
         // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
         // staged a few MB at a time in h5wasm's heap, beside HDF5's chunk caches: reserved.
         budgetBytes: Math.min(
-          Math.max(0, resources.budgetBytes - IO_RESERVE_BYTES) / sets,
+          Math.max(0, resources.budgetBytes - IO_RESERVE_BYTES - covScratch) / sets,
           BLOCK_CAP_BYTES,
         ),
         alignRows: stack.chunkRows(obs),
@@ -205,19 +312,35 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
       const totals = await withOutputs(async (out) => {
         const files = await InversionOutputs.create({
           paths: outfile,
-          qualityName: "temporalCoherence",
-          attrs: inversionAttrs(attrs, config, net.dates[0]!),
+          qualityName: settings.qualityName,
+          attrs: inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName),
           dates: net.dates,
           bperp: timeseriesBperp(net, stack.keptBperp()),
           length: L,
           width: W,
           blockRows: plan.rowsPerBlock,
         }, (p) => out.h5(p));
+        const cov = covRef && covFile
+          ? await CovarianceOutput.create({
+            path: covFile,
+            attrs: {
+              ...inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName).timeseries,
+              REF_DATE: covRef.date,
+            },
+            dates: net.dates,
+            length: L,
+            width: W,
+            blockRows: plan.rowsPerBlock,
+          }, (p) => out.h5(p))
+          : undefined;
         return await invertBlocks(plan.blocks(), {
           stack,
           obs,
           weighted: !weights.unweighted,
-          maskDataset: config.maskDataset,
+          weightDataset: settings.weightDataset ?? (covRef ? covSource : undefined),
+          stdMask,
+          maskDataset: kernelMask,
+          refQuality: settings.qualityName === "residual" ? 0 : 1,
           masks,
           executor,
           refPhase,
@@ -225,6 +348,7 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
           numDate: N,
           rowsPerBlock: plan.rowsPerBlock,
           files,
+          covFile: cov,
           progress: reporter.progress("inverting", L * W),
         });
       });
@@ -246,10 +370,11 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
           invert: totals.invertMs,
           stages: totals.stages,
         },
+        covariance: totals.covariance,
       };
       logSummary(reporter, stats);
-      reporter.info(`wrote ${outfile.join(", ")}`);
-      return { outfile, skipped: false, stats };
+      reporter.info(`wrote ${allOutputs.join(", ")}`);
+      return { outfile, skipped: false, stats, covFile };
     } finally {
       executor.close();
     }
@@ -262,24 +387,28 @@ export async function run(options: IfgramInversionOptions): Promise<IfgramInvers
 function logSetup(
   reporter: Reporter,
   config: InversionConfig,
-  weights: CoherenceWeights,
-  size: { N: number; K: number; L: number; W: number },
+  setup: {
+    /** What follows the weight function's name (its looks, or its Std dataset). */
+    weights: string;
+    size: { N: number; K: number; L: number; W: number };
+  },
 ): void {
+  const size = setup.size;
   reporter.info(
     `least-squares solution with L2 min-norm on: deformation ${
       config.minNormVelocity ? "velocity" : "phase"
     }`,
   );
   reporter.info(`minimum redundancy: ${pyFloat(config.minRedundancy)}`);
-  reporter.info(
-    `weight function: ${config.weightFunc}${
-      weights.unweighted ? "" : ` (L=${weights.looks} looks)`
-    }`,
-  );
+  reporter.info(`weight function: ${config.weightFunc}${setup.weights}`);
   reporter.info(
     config.maskDataset
       ? `mask out pixels with: ${config.maskDataset} ${
-        config.maskDataset === "connectComponent" ? "== 0" : `< ${config.maskThreshold}`
+        config.maskDataset === "connectComponent"
+          ? "== 0"
+          : isOffsetStdMask(config.maskDataset)
+          ? `> ${config.maskThreshold}`
+          : `< ${config.maskThreshold}`
       }`
       : "mask: no",
   );
@@ -309,4 +438,14 @@ function logSummary(reporter: Reporter, stats: InversionStats): void {
       `solve ${s(tm.solve)}, coherence ${s(tm.coherence)}, dense ${s(tm.dense)}); ` +
       `${(solved / Math.max(t.total / 1000, 1e-9)).toFixed(0)} inverted pixels/s`,
   );
+  const c = stats.covariance;
+  if (c) {
+    reporter.info(
+      `covariance: ${
+        c.counts.connected + c.counts.disconnected
+      } pixels (${c.counts.disconnected} ` +
+        `of a disconnected network by pseudo-inverse), ${c.counts.redundancy} below min ` +
+        `redundancy (zero); ${s(c.ms)} s over ${stats.threads} thread(s)`,
+    );
+  }
 }

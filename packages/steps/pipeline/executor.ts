@@ -67,6 +67,18 @@ function request<Result>(
   });
 }
 
+/**
+ * The pool's worker module. From source (and in a `deno compile` binary, which embeds the
+ * sources: the `compile` task passes `--include packages/steps/pipeline/worker.ts`), this
+ * file is `executor.ts` and the worker is `worker.ts` beside it. In a bundle this code sits in
+ * the bundle's one file (`dist/vinsar.js`), and the worker is the second bundle that
+ * `deno task bundle` writes beside it, `worker.js`.
+ */
+export const WORKER_URL: URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js",
+  import.meta.url,
+);
+
 /** Settings of {@link WorkerPool.start}. */
 export interface PoolOptions<Spec> {
   /** The kernel every worker loads. */
@@ -109,7 +121,7 @@ export class WorkerPool<Task, Result> implements Executor<Task, Result> {
       for (let i = 0; i < Math.max(1, options.workers); i++) {
         // The worker's name is its backend: it creates that solver as soon as it loads.
         workers.push(
-          new Worker(new URL("./worker.ts", import.meta.url), {
+          new Worker(WORKER_URL, {
             type: "module",
             name: options.backend,
           }),

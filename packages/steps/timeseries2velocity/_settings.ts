@@ -72,11 +72,13 @@ export function resolveSettings(
     timeSeriesCovFile: options.timeSeriesCovFile ?? null,
     bootstrapCount: options.bootstrapCount ?? 400,
   };
+  checkBootstrapCount(cfg.bootstrapCount, "flag --bootstrap-count");
   let exFromTemplate = false, maxMemory: number | undefined;
   if (options.templateFile) {
     const set = applyTemplate(options.templateFile, cfg, { reporter });
     exFromTemplate = set.excludeDateSet;
     maxMemory = set.maxMemory;
+    checkBootstrapCount(cfg.bootstrapCount, "template mintpy.timeFunc.bootstrapCount");
   }
   if (cfg.polynomial < 0) {
     throw new InputError(`flag --polynomial: ${cfg.polynomial} can NOT be smaller than zero`);
@@ -253,6 +255,17 @@ export function resolveSettings(
     residualAttrs,
     ...(maxMemory !== undefined ? { maxMemory } : {}),
   };
+}
+
+/**
+ * A bootstrap count is a whole number >= 0. MintPy takes any int and, with `--uq bootstrap`,
+ * falls back to residue for a count <= 1 (kept: 0 and 1 warn and continue); a negative count
+ * is a typo, so it is an error here rather than a silent fall-back.
+ */
+function checkBootstrapCount(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InputError(`${what}: ${n} must be a whole number >= 0`);
+  }
 }
 
 /** The reference point `(y, x)` of `refLalo` (geocoded files) or `refYx`, checked. */

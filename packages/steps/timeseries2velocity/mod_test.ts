@@ -1,5 +1,5 @@
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { decimalYearOf } from "@vinsar/core";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
+import { decimalYearOf, InputError } from "@vinsar/core";
 import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { registerBuiltinBackends } from "@vinsar/steps/pipeline";
 import { referenceDir } from "@vinsar/steps/testing";
@@ -197,16 +197,20 @@ Deno.test("covariance propagation end to end: variance and full files, closed fo
 
 Deno.test("synthetic linear motion: exact velocities, NaN dates fit on the rest, skips", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
-  const cwd = Deno.cwd();
   try {
     await synthetic(`${dir}/timeseries.h5`);
-    // Default output names land in the working folder, as MintPy's.
-    Deno.chdir(dir);
-    const r = await t2v({ timeseriesFile: "timeseries.h5", saveRes: true });
+    // Absolute paths: the working folder is shared by the test modules run in parallel (the
+    // default names, in the working folder as MintPy's, are checked by the CLI's tests).
+    const r = await t2v({
+      timeseriesFile: `${dir}/timeseries.h5`,
+      saveRes: true,
+      outfile: `${dir}/velocity.h5`,
+      resFile: `${dir}/timeseriesResidual.h5`,
+    });
     ok(/1 pixels have no data \(NaN\) on some dates/.test(r.log), r.log);
     ok(/1 pixels have data on 2 or fewer dates/.test(r.log), r.log);
-    strictEqual(r.result.outfile, "velocity.h5");
-    strictEqual(r.result.resFile, "timeseriesResidual.h5");
+    strictEqual(r.result.outfile, `${dir}/velocity.h5`);
+    strictEqual(r.result.resFile, `${dir}/timeseriesResidual.h5`);
     deepStrictEqual(r.result.dates, DATES);
     strictEqual(r.result.fit?.pixels, 20);
     deepStrictEqual(
@@ -243,10 +247,11 @@ Deno.test("synthetic linear motion: exact velocities, NaN dates fit on the rest,
     }
     // An excluded date: the residual's date k is no longer the file's date k.
     await t2v({
-      timeseriesFile: "timeseries.h5",
+      timeseriesFile: `${dir}/timeseries.h5`,
       saveRes: true,
       excludeDate: [DATES[1]!],
-      outfile: "v_ex.h5",
+      outfile: `${dir}/v_ex.h5`,
+      resFile: `${dir}/timeseriesResidual.h5`,
     });
     const resEx = await H5Reader.open(`${dir}/timeseriesResidual.h5`);
     try {
@@ -265,7 +270,40 @@ Deno.test("synthetic linear motion: exact velocities, NaN dates fit on the rest,
       resEx.close();
     }
   } finally {
-    Deno.chdir(cwd);
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("bootstrap count: negative is an input error; 0 or 1 falls back to residue (MintPy)", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "vinsar-t2v-" });
+  try {
+    await synthetic(`${dir}/timeseries.h5`);
+    const base: Timeseries2VelocityOptions = {
+      timeseriesFile: `${dir}/timeseries.h5`,
+      outfile: `${dir}/velocity.h5`,
+      uncertaintyQuantification: "bootstrap",
+      backend: "ts",
+    };
+    for (const bootstrapCount of [-1, 2.5]) {
+      await rejects(
+        t2v({ ...base, bootstrapCount }),
+        (e) =>
+          e instanceof InputError &&
+          e.message === `flag --bootstrap-count: ${bootstrapCount} must be a whole number >= 0`,
+      );
+    }
+    Deno.writeTextFileSync(`${dir}/t.cfg`, "mintpy.timeFunc.bootstrapCount = -400\n");
+    await rejects(
+      t2v({ ...base, templateFile: `${dir}/t.cfg` }),
+      /^InputError: template mintpy\.timeFunc\.bootstrapCount: -400 must be a whole number >= 0$/,
+    );
+    ok(!Deno.readDirSync(dir).some((e) => e.name.startsWith("velocity")));
+    const one = await t2v({ ...base, bootstrapCount: 1 });
+    ok(/bootstrapCount should be larger than 1! Use residue instead/.test(one.log), one.log);
+    const v = await H5Reader.open(`${dir}/velocity.h5`);
+    strictEqual(v.attrs()["mintpy.timeFunc.uncertaintyQuantification"], "residue");
+    v.close();
+  } finally {
     Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -3,6 +3,7 @@
  * reference date, the outlier dates and the chart.
  * @module
  */
+import { join } from "node:path";
 import { analyzeRms, InputError, pyFloat, type RmsAnalysis } from "@vinsar/core";
 import { renderRmsChart } from "@vinsar/plot";
 import type { OutputSet } from "../pipeline/mod.ts";
@@ -20,6 +21,8 @@ export interface AnalysisOptions {
   tickYearNum: number;
   /** Path of the chart without its extension (`.svg` and `.png` are written). */
   chartBase: string;
+  /** Folder of reference_date.txt and exclude_date.txt. */
+  workDir: string;
   reporter: Reporter;
 }
 
@@ -46,12 +49,12 @@ export function writeAnalysis(
   reporter.info(
     `${bar}\ndate with min RMS: ${dates[a.refIndex]} - ${a.rms[a.refIndex]!.toFixed(4)}`,
   );
-  const referenceDateFile = "reference_date.txt";
+  const referenceDateFile = join(options.workDir, "reference_date.txt");
   out.text(referenceDateFile, `${dates[a.refIndex]}\n`);
   reporter.info(`save date to file: ${referenceDateFile}`);
   reporter.info(bar);
   reporter.info(`date(s) with RMS > ${pyFloat(cutoff)} * median RMS (${a.threshold.toFixed(4)})`);
-  let excludeDateFile: string | null = "exclude_date.txt";
+  let excludeDateFile: string | null = join(options.workDir, "exclude_date.txt");
   if (a.excluded.length) {
     for (const i of a.excluded) reporter.info(`${dates[i]} - ${a.rms[i]!.toFixed(4)}`);
     out.text(excludeDateFile, a.excluded.map((i) => dates[i] + "\n").join(""));

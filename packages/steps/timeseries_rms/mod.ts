@@ -77,6 +77,11 @@ export interface TimeseriesRmsOptions extends ComputeOptions {
   tickYearNum?: number;
   /** Skip the RMS when its table and the deramped file are newer than the inputs. */
   updateMode?: boolean;
+  /**
+   * Folder of `reference_date.txt` and `exclude_date.txt`; default the working folder, where
+   * MintPy writes them.
+   */
+  workDir?: string;
 }
 
 /**
@@ -146,7 +151,10 @@ function resolveSettings(options: TimeseriesRmsOptions): RmsSettings {
     if (t.maskFile !== undefined) maskFile = isTemplateOff(t.maskFile) ? null : t.maskFile;
     if (t.deramp !== undefined) deramp = isTemplateOff(t.deramp) ? "no" : t.deramp;
     if (t.cutoff !== undefined) {
-      cutoff = t.cutoff.trim() === "" ? NaN : Number(t.cutoff);
+      // MintPy turns no/false (yes/true) into False (True) before `float()`: 0 (1).
+      const word = t.cutoff.trim().toLowerCase();
+      const flag = ({ no: "0", false: "0", yes: "1", true: "1" } as Record<string, string>)[word];
+      cutoff = word === "" ? NaN : Number(flag ?? t.cutoff);
       if (!Number.isFinite(cutoff)) {
         throw new InputError(`flag --cutoff: "${t.cutoff}" is not a number`);
       }
@@ -189,6 +197,11 @@ export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsR
     const mask = settings.maskFile
       ? await MaskFile.open(settings.maskFile, { length: L, width: W, imageName: tsFile })
       : null;
+    if (settings.maskFile && !mask) {
+      reporter.warn(
+        `mask file ${settings.maskFile} not found: use mask of the whole area (as MintPy)`,
+      );
+    }
     try {
       // Both outputs newer than the true inputs (the deramped file is closed, and so
       // touched, after the RMS table is staged, so the two are not compared).
@@ -261,6 +274,7 @@ export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsR
           figSize: options.figSize ?? null,
           tickYearNum: options.tickYearNum ?? 1,
           chartBase,
+          workDir: options.workDir ?? ".",
           reporter,
         });
         return {

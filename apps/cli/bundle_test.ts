@@ -1,0 +1,134 @@
+/**
+ * `deno task bundle` output runs its worker pool: the bundle is written to a scratch folder,
+ * run from a folder outside the repository on a small simulated stack with `--workers 2`, and
+ * must start its workers (no fall-back to one thread) and write the same files as the
+ * source run.
+ */
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { dirname } from "node:path";
+import { H5Reader } from "@vinsar/hdf5";
+import { BUNDLE_ENTRIES, bundleCli } from "./bundle.ts";
+
+const SOURCE_CLI = new URL("./main.ts", import.meta.url).pathname;
+
+/** Run `deno run -A <cli> <args>` in `cwd` at debug level; exit code and all it printed. */
+async function run(
+  cli: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; out: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cli, ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", VINSAR_LOG: "debug" },
+  }).output();
+  const text = new TextDecoder();
+  return { code: r.code, out: text.decode(r.stdout) + text.decode(r.stderr) };
+}
+
+/** The bytes of a typed array. */
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Assert two HDF5 files hold the same datasets, bit for bit, and the same root attributes. */
+async function assertSameH5(a: string, b: string): Promise<void> {
+  const [ra, rb] = [await H5Reader.open(a), await H5Reader.open(b)];
+  try {
+    // FILE_PATH names the run folder (MintPy writes it so): the same but for the folder.
+    const attrs = (r: H5Reader, folder: string) => {
+      const all = r.attrs();
+      if (all.FILE_PATH) all.FILE_PATH = all.FILE_PATH.replace(folder, "<run>");
+      return all;
+    };
+    deepStrictEqual(attrs(rb, dirname(b)), attrs(ra, dirname(a)), `${b}: attributes`);
+    const names = ra.datasets().sort();
+    deepStrictEqual(rb.datasets().sort(), names, `${b}: datasets`);
+    ok(names.length > 0, `${a}: no datasets`);
+    for (const name of names) {
+      const info = ra.info(name);
+      deepStrictEqual(rb.info(name).shape, info.shape, `${b}: ${name} shape`);
+      if (/^S|string/i.test(info.dtype)) {
+        deepStrictEqual(rb.readStrings(name), ra.readStrings(name), `${b}: ${name}`);
+        continue;
+      }
+      const [x, y] = [bytesOf(ra.read(name)), bytesOf(rb.read(name))];
+      strictEqual(y.length, x.length, `${b}: ${name} size`);
+      const at = x.findIndex((v, i) => v !== y[i]);
+      strictEqual(at, -1, `${b}: ${name} differs from the source run's at byte ${at}`);
+    }
+  } finally {
+    ra.close();
+    rb.close();
+  }
+}
+
+Deno.test("the bundle (dist/vinsar.js + worker.js) runs its steps on worker threads", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "vinsar-bundle-" });
+  try {
+    const dist = `${dir}/dist`;
+    await bundleCli(dist, { quiet: true });
+    for (const file of [...Object.keys(BUNDLE_ENTRIES), "plugins/libH5Zlzf.so"]) {
+      ok(Deno.statSync(`${dist}/${file}`).size > 0, `${file} not written`);
+    }
+    const bundle = `${dist}/vinsar.js`;
+    // One stack (LZF-compressed connectComponent, as MintPy writes it), two run folders
+    // outside the repository: one for the source CLI, one for the bundle.
+    Deno.mkdirSync(`${dir}/src`);
+    Deno.mkdirSync(`${dir}/bun`);
+    const sim = await run(SOURCE_CLI, [
+      "simulate",
+      ...["--length", "60", "--width", "80", "--dates", "12", "--no-truth", "--lzf-cc"],
+    ], `${dir}/src`);
+    strictEqual(sim.code, 0, sim.out);
+    Deno.copyFileSync(`${dir}/src/ifgramStack.h5`, `${dir}/bun/ifgramStack.h5`);
+
+    /** Run `args` from source and from the bundle; both outputs (the bundle's checked). */
+    const both = async (args: string[]): Promise<[string, string]> => {
+      const src = await run(SOURCE_CLI, args, `${dir}/src`);
+      strictEqual(src.code, 0, src.out);
+      const bun = await run(bundle, args, `${dir}/bun`);
+      strictEqual(bun.code, 0, bun.out);
+      ok(!/Module not found|workers? (threads )?unavailable/.test(bun.out), bun.out);
+      return [src.out, bun.out];
+    };
+
+    await t.step("ifgram_inversion --workers 2: 2 threads, the source run's outputs", async () => {
+      const args = ["ifgram_inversion", "ifgramStack.h5", "-w", "var", "--workers", "2"];
+      const [src, bun] = await both([...args, "--backend", "wasm"]);
+      for (const out of [src, bun]) ok(/\b2 thread\(s\) inverting/.test(out), out);
+      for (const f of ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"]) {
+        await assertSameH5(`${dir}/src/${f}`, `${dir}/bun/${f}`);
+      }
+    });
+
+    await t.step("timeseries2velocity and timeseries_rms --workers 2 on the pool", async () => {
+      const [, fit] = await both([
+        ...["timeseries2velocity", "timeseries.h5", "-o", "velocity.h5", "--save-res"],
+        ...["--workers", "2", "--backend", "ts"],
+      ]);
+      ok(/\b1 worker\b/.test(fit), fit);
+      await assertSameH5(`${dir}/src/velocity.h5`, `${dir}/bun/velocity.h5`);
+      await assertSameH5(
+        `${dir}/src/timeseriesResidual.h5`,
+        `${dir}/bun/timeseriesResidual.h5`,
+      );
+      const [, rms] = await both([
+        ...["timeseries_rms", "timeseriesResidual.h5", "-r", "quadratic"],
+        ...["--workers", "2", "--backend", "ts"],
+      ]);
+      ok(/\b2 workers\b/.test(rms), rms);
+      const rmsFile = [...Deno.readDirSync(`${dir}/src`)].map((e) => e.name)
+        .find((n) => /^rms_.*\.txt$/.test(n));
+      ok(rmsFile, "timeseries_rms wrote no rms_*.txt");
+      strictEqual(
+        Deno.readTextFileSync(`${dir}/bun/${rmsFile}`),
+        Deno.readTextFileSync(`${dir}/src/${rmsFile}`),
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
