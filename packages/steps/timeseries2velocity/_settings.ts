@@ -20,6 +20,7 @@ import {
 } from "@vinsar/core";
 import type { Attrs, TimeseriesFile } from "@vinsar/hdf5";
 import type { Reporter } from "../reporter.ts";
+import { emptyOffsetDates, isRangeOffsetTimeseries } from "./_empty_dates.ts";
 import { applyTemplate } from "./_template.ts";
 import type { Timeseries2VelocityOptions } from "./options.ts";
 
@@ -94,7 +95,9 @@ export function resolveSettings(
     if (cfg.bootstrapCount <= 1) {
       reporter.warn("bootstrapCount should be larger than 1! Use residue instead, and continue.");
       uq = "residue";
-    } else if (
+    }
+    // Checked after the fall-back, as MintPy does: a count <= 1 warns, then stops here too.
+    if (
       cfg.polynomial !== 1 || cfg.periodic.length || cfg.stepDate.length || cfg.exp.length ||
       cfg.log.length
     ) {
@@ -124,15 +127,29 @@ export function resolveSettings(
     endDate: cfg.endDate ?? undefined,
     excludeDates: exDates,
   });
+  let used = sel.used, dateIndex = sel.index;
   for (const m of sel.messages) reporter.info(m);
+  if (isRangeOffsetTimeseries(tsPath)) {
+    const empty = new Set(emptyOffsetDates(ts));
+    if (empty.size > 0) {
+      reporter.info(
+        `range-offset time-series: leave out ${empty.size} date(s) whose image sums to zero: ${
+          pyStr([...empty])
+        }`,
+      );
+      const keep = [...dateIndex].filter((i) => !empty.has(ts.dates[i]!));
+      dateIndex = Int32Array.from(keep);
+      used = keep.map((i) => ts.dates[i]!);
+    }
+  }
   reporter.info(`dates from input file: ${ts.dates.length}\n${pyStr([...ts.dates])}`);
-  const usedAll = sel.used.length === ts.dates.length;
+  const usedAll = used.length === ts.dates.length;
   reporter.info(
     usedAll
       ? "using all dates to calculate the time function"
-      : `dates used to estimate the time function: ${sel.used.length}\n${pyStr(sel.used)}`,
+      : `dates used to estimate the time function: ${used.length}\n${pyStr(used)}`,
   );
-  if (sel.used.length === 0) {
+  if (used.length === 0) {
     throw new InputError("no date left after --start-date/--end-date/--ex");
   }
 
@@ -145,7 +162,7 @@ export function resolveSettings(
       throw new InputError(`flag --ref-date: ${refDate} is not a date of ${tsPath}`);
     }
   } else if (attrs.REF_DATE === undefined) {
-    refDate = sel.used[0]!;
+    refDate = used[0]!;
     reporter.warn(`No REF_DATE found in time-series file or input: set "--ref-date ${refDate}".`);
   }
 
@@ -153,7 +170,7 @@ export function resolveSettings(
   const refYx = referencePoint(options, ts, reporter);
 
   // Model and its checks (need the dates used).
-  const model = buildTimeFunctionModel(cfg, sel.used);
+  const model = buildTimeFunctionModel(cfg, used);
   reporter.info("estimate deformation model with the following assumed time functions:");
   reporter.info(`    polynomial : ${model.polynomial}`);
   reporter.info(`    periodic   : ${pyStr(model.periodic.slice())}`);
@@ -216,7 +233,7 @@ export function resolveSettings(
     base.REF_Y = String(refYx[0]);
     base.REF_X = String(refYx[1]);
   }
-  const d0 = sel.used[0]!, d1 = sel.used[sel.used.length - 1]!;
+  const d0 = used[0]!, d1 = used[used.length - 1]!;
   const velocityAttrs: Attrs = {
     ...base,
     FILE_TYPE: "velocity",
@@ -243,8 +260,8 @@ export function resolveSettings(
     config,
     model,
     uncertainty: uq,
-    dateIndex: sel.index,
-    dates: sel.used,
+    dateIndex,
+    dates: used,
     refDateIndex: refDate ? ts.dates.indexOf(refDate) : -1,
     refDate,
     refYx,
