@@ -17,7 +17,7 @@ export interface OptionSpec {
   /** Flag spellings, e.g. `["-o", "--output"]`. The key is the first long one without dashes. */
   names: string[];
   /** 0: a switch; 1: one value; "+": one or more; "*": zero or more. Default 1. */
-  nargs?: 0 | 1 | "+" | "*";
+  nargs?: 0 | 1 | "+" | "*" | number;
   /** Repeatable: each occurrence's values are kept as a separate list. */
   append?: boolean;
   /** Key in the result (default: the first long name, camelCased). */
@@ -139,6 +139,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
     else if (nargs === 1) {
       if (i >= argv.length || isFlag(argv[i]!)) throw new InputError(`flag ${tok} needs a value`);
       vals.push(argv[i++]!);
+    } else if (typeof nargs === "number") {
+      // Exactly `nargs` values (argparse's nargs=N): the next tokens, so a positional may follow.
+      while (vals.length < nargs && i < argv.length && !isFlag(argv[i]!)) vals.push(argv[i++]!);
+      if (vals.length !== nargs) throw new InputError(`flag ${tok} needs ${nargs} values`);
     } else {
       while (i < argv.length && !isFlag(argv[i]!)) vals.push(argv[i++]!);
       if (nargs === "+" && vals.length === 0) {
@@ -191,6 +195,8 @@ export function formatHelp(spec: CommandSpec): string {
       ? ""
       : nargs === 1
       ? ` ${mv}`
+      : typeof nargs === "number"
+      ? ` ${mv}`.repeat(nargs)
       : nargs === "+"
       ? ` ${mv} [${mv} ...]`
       : ` [${mv} ...]`;
@@ -230,6 +236,13 @@ export const commonOptions: OptionSpec[] = [
     addition: true,
     help: "worker threads (default: number of cores)",
     metavar: "N",
+  },
+  {
+    names: ["--no-sync"],
+    dest: "noSync",
+    nargs: 0,
+    addition: true,
+    help: "do not sync outputs to disk at commit (scratch runs: faster, not power-cut safe)",
   },
   {
     names: ["--update"],

@@ -169,3 +169,18 @@ Deno.test("help: every option on one line, help texts in one column after the lo
     strictEqual(l[column - 1], " ", l);
   }
 });
+
+Deno.test("nargs N takes exactly N values, so a positional may follow (MintPy's -o)", () => {
+  const invLike: CommandSpec = {
+    name: "ifgram_inversion",
+    usage: "vinsar ifgram_inversion STACK",
+    description: "test",
+    positionals: ["STACK"],
+    options: [{ names: ["-o", "--output"], nargs: 3, dest: "outfile" }],
+  };
+  const r = parseCommandArgs(invLike, ["-o", "a.h5", "b.h5", "c.h5", "stack.h5"]);
+  deepStrictEqual(r.outfile, ["a.h5", "b.h5", "c.h5"]);
+  deepStrictEqual(r._, ["stack.h5"]);
+  throws(() => parseCommandArgs(invLike, ["stack.h5", "-o", "a.h5", "b.h5"]), /-o needs 3 values/);
+  ok(formatHelp(invLike).includes("-o, --output OUTFILE OUTFILE OUTFILE"));
+});

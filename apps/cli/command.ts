@@ -49,7 +49,7 @@ const ALL_COMMON: readonly CommonFlag[] = ["maxMemory", "backend", "workers", "u
 function fullSpec(def: CommandDefinition<unknown>): CommandSpec {
   const own = def.spec.options;
   const has = (o: OptionSpec) => own.some((x) => x.names.some((n) => o.names.includes(n)));
-  const wanted = new Set<string>([...(def.common ?? ALL_COMMON), "quiet"]);
+  const wanted = new Set<string>([...(def.common ?? ALL_COMMON), "quiet", "noSync"]);
   const common = commonOptions.filter((o) => wanted.has(o.dest!) && !has(o));
   return { ...def.spec, options: [...(has(HELP) ? [] : [HELP]), ...own, ...common] };
 }
@@ -79,6 +79,7 @@ function computeOptions(args: ParsedArgs): ComputeOptions & { update: boolean } 
     backend: args.backend === undefined ? undefined : String(args.backend),
     workers: numberArg(args.workers, "--workers"),
     maxBlockRows: maxRows ? Number(maxRows) : undefined,
+    sync: args.noSync === true ? false : undefined,
     update: args.update === true,
     reporter: logReporter(),
   };

@@ -14,6 +14,19 @@ import fs from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { boolPlaceholderMember, patchBoolPlaceholders } from "./_bool_enum.ts";
+import { commitFile, osCause, stageTemporary } from "./_temporaries.ts";
+
+export {
+  commitFile,
+  commitsAreSynced,
+  type CommitSettings,
+  configureCommits,
+  osCause,
+  parseTemporaryName,
+  processStartTime,
+  removeStaleTemporaries,
+  stageTemporary,
+} from "./_temporaries.ts";
 
 /** Numeric typed arrays h5wasm returns for numeric datasets. */
 export type NumericArray =
@@ -129,8 +142,22 @@ function firstDiag(): string | undefined {
   const minor = captured.find((l) => /minor:/.test(l));
   const text = captured.join(" ").replace(/\s+/g, " ");
   captured.length = 0;
+  const cause = diagCause(text);
+  if (cause) return cause;
   const m = /H5\w+\(\): ([^#]*?)(?: major:| #|$)/.exec(text);
   return (m?.[1]?.trim() ?? minor?.trim() ?? "HDF5 error");
+}
+
+/**
+ * The root cause in an HDF5 diagnostic trace, when it names one: the operating system's
+ * error (HDF5's file driver reports `errno = 28, error message = 'No space left on device'`)
+ * or a file shorter than its header says ("file truncated").
+ */
+export function diagCause(text: string): string | undefined {
+  const os = /error message = '([^']+)'/.exec(text)?.[1]?.trim();
+  if (os && !/^(Success|No error information)$/i.test(os)) return os;
+  if (/truncated file/i.test(text)) return "file truncated";
+  return undefined;
 }
 
 /** Largest single hyperslab read, in bytes (h5wasm's heap is capped at 2 GB). */
@@ -396,8 +423,9 @@ export interface CreateOptions {
 }
 
 /**
- * Writes an HDF5 file atomically: everything goes to `<path>.<pid>.tmp.h5` and is renamed to
- * `path` by {@link H5Writer.commit}; {@link H5Writer.abort} removes the partial file.
+ * Writes an HDF5 file atomically: everything goes to a temporary in the same folder
+ * (`.<name>.vinsar-<host>-<pid>-<start>.tmp`, see `_temporaries.ts`) that
+ * {@link H5Writer.commit} syncs and renames over `path`; {@link H5Writer.abort} removes it.
  */
 export class H5Writer {
   readonly path: string;
@@ -417,14 +445,14 @@ export class H5Writer {
   /** Create a writer for `path`; fails with a one-line error if the folder is not writable. */
   static async create(path: string): Promise<H5Writer> {
     const lib = await loadH5wasm();
-    const tmpPath = `${path}.${Deno.pid}.tmp.h5`;
+    const tmpPath = stageTemporary(path);
     try {
       Deno.writeFileSync(tmpPath, new Uint8Array(0));
       // HDF5 must create the file itself: truncating an existing file (its "w" mode) makes
       // ext4 flush the whole file to disk on close (auto_da_alloc), 40 ms per 200 MB here.
       Deno.removeSync(tmpPath);
     } catch (e) {
-      throw new H5Error(`${path}: cannot write output (${e instanceof Error ? e.name : e})`);
+      throw new H5Error(`${path}: cannot write output: ${osCause(e)}`);
     }
     const file = guarded(`${path}: cannot create`, () => new lib.File(tmpPath, "w"));
     return new H5Writer(path, tmpPath, file);
@@ -531,7 +559,10 @@ export class H5Writer {
     return member;
   }
 
-  /** Flush, close and rename into place. */
+  /**
+   * Flush, close, and move into place: synced to disk, renamed over the old output (which
+   * stays whole until then), folder synced (the syncs unless `configureCommits({sync: false})`).
+   */
   commit(): void {
     guarded(`${this.path}: closing`, () => this.#file.close());
     const failed = patchBoolPlaceholders(this.tmpPath, [...this.#bools.values()]);
@@ -539,12 +570,11 @@ export class H5Writer {
       const names = [...this.#bools].filter(([, m]) => failed.includes(m)).map(([n]) => n);
       throw new H5Error(`${this.path}: could not store ${names.join(", ")} as bool`);
     }
-    // Renaming over an existing file makes ext4 flush the new one to disk first
-    // (auto_da_alloc: 80 ms for 200 MB here); the old output is being replaced anyway.
     try {
-      Deno.removeSync(this.path);
-    } catch { /* no old output */ }
-    Deno.renameSync(this.tmpPath, this.path);
+      commitFile(this.tmpPath, this.path);
+    } catch (e) {
+      throw new H5Error(e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Close and delete the partial file. Safe to call after commit. */

@@ -43,7 +43,7 @@ const options: OptionSpec[] = [
     { metavar: "FILE" },
   ),
   flag(["-o", "--output"], "outfile", "three output names: TS_FILE TCOH_FILE NUM_INV_FILE", {
-    nargs: "+",
+    nargs: 3,
     metavar: "FILE",
   }),
   flag(
@@ -109,6 +109,8 @@ const options: OptionSpec[] = [
   {
     ...commonOptions.find((o) => o.dest === "maxMemory")!,
     names: ["--ram", "--memory", "--max-memory"],
+    // --ram and --memory are MintPy's own here: `--r` is ambiguous with --ref-date, as in MintPy.
+    addition: false,
   },
 ];
 
@@ -131,12 +133,8 @@ export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_in
   // Only the flags given become options: the step fills the others from the template (-t),
   // then from MintPy's defaults, so a flag given always wins over a template key.
   options(args, compute) {
+    // Exactly three (nargs 3, as MintPy's argparse): the stack file may follow them.
     const outfile = args.outfile as string[] | undefined;
-    if (outfile !== undefined && outfile.length !== 3) {
-      throw new InputError(
-        `flag -o/--output needs 3 names (TS TCOH NUM_INV), got ${outfile.length}`,
-      );
-    }
     const maskThreshold = numberArg(args.maskThreshold, "--mask-thres");
     const minRedundancy = numberArg(args.minRedundancy, "--min-redun");
     if (args.refDate !== undefined) {

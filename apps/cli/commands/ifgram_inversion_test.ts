@@ -141,7 +141,7 @@ Deno.test("bad input: one-line error, exit 2, no output left", async () => {
       expectInputError(ok1, ["--mask-dset", "shadow"], /mask-dset.*shadow/),
       expectInputError(ok1, ["-w", "sbas"], /-w.*invalid choice "sbas"/),
       expectInputError(ok1, ["-m", "waterMask.h5"], /waterMask\.h5.*size 3 x 3 differs/),
-      expectInputError(ok1, ["-o", "a.h5", "b.h5"], /-o.*3 names/),
+      expectInputError(ok1, ["-o", "a.h5", "b.h5"], /flag -o needs 3 values/),
       expectInputError(ok1, ["--calc-cov"], /--calc-cov/),
       expectInputError(ok1, ["--mask-thres", "abc"], /--mask-thres.*not a number/),
       expectInputError(ok1, ["--ref-date", "20201301"], /--ref-date/),

@@ -70,9 +70,9 @@ export function applyInversionTemplate(
   const key = (k: string) => `mintpy.networkInversion.${k}`;
   if (out.weightFunc === undefined && net.weightFunc !== undefined) {
     const v = net.weightFunc;
-    if (isTemplateOff(v)) out.weightFunc = "no";
-    else if (WEIGHT_FUNCS.includes(v as WeightFunc)) out.weightFunc = v as WeightFunc;
-    else throw bad(key("weightFunc"), v, `not one of ${WEIGHT_FUNCS.join(", ")}`);
+    const w = isTemplateOff(v) ? "no" : templateWeightFunc(v);
+    if (w === null) throw bad(key("weightFunc"), v, `not one of ${WEIGHT_FUNCS.join(", ")}`);
+    out.weightFunc = w;
   }
   if (out.minNormVelocity === undefined && net.minNormVelocity !== undefined) {
     const v = net.minNormVelocity;
@@ -163,4 +163,17 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * MintPy's reading of a template's weight function, any case: containing "var" -> var,
+ * "coh" or "lin" -> coh, "fim" or "fisher" -> fim; "no", "sbas" or "uniform" -> no; else null.
+ */
+export function templateWeightFunc(value: string): WeightFunc | null {
+  const v = value.trim().toLowerCase();
+  if (v.includes("var")) return "var";
+  if (v.includes("coh") || v.includes("lin")) return "coh";
+  if (v.includes("fim") || v.includes("fisher")) return "fim";
+  if (["no", "sbas", "uniform"].includes(v)) return "no";
+  return null;
 }

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { InputError } from "@vinsar/core";
 import type { Reporter } from "../reporter.ts";
-import { applyInversionTemplate } from "./_template.ts";
+import { applyInversionTemplate, templateWeightFunc } from "./_template.ts";
 import type { IfgramInversionOptions } from "./options.ts";
 
 /** A reporter that keeps its info lines. */
@@ -155,7 +155,7 @@ Deno.test("a bad template value is a one-line error naming the key", () => {
   const cases: Array<[string, RegExp]> = [
     ["mintpy.networkInversion.maskThreshold = abc", /maskThreshold = abc: not a number/],
     ["mintpy.networkInversion.minRedundancy = two", /minRedundancy = two: not a number/],
-    ["mintpy.networkInversion.weightFunc = sbas", /weightFunc = sbas: not one of var/],
+    ["mintpy.networkInversion.weightFunc = magic", /weightFunc = magic: not one of var/],
     ["mintpy.networkInversion.minNormVelocity = maybe", /minNormVelocity = maybe: not yes/],
     ["mintpy.networkInversion.maskDataset = shadow", /maskDataset = shadow: not one of/],
     ["mintpy.compute.maxMemory = -1", /maxMemory = -1: not a positive number/],
@@ -184,4 +184,20 @@ Deno.test("a missing template file is an error naming the flag and the file", ()
       applyInversionTemplate({ stackFile: "x.h5", templateFile: "/nonexistent/a.cfg" }, recorder()),
     /flag -t\/--template: \/nonexistent\/a\.cfg: file not found/,
   );
+});
+
+Deno.test("template weightFunc: MintPy's spellings, any case", () => {
+  const cases: Array<[string, string | null]> = [
+    ["VAR", "var"],
+    ["variance", "var"],
+    ["coherence", "coh"],
+    ["linear", "coh"],
+    ["Fisher", "fim"],
+    ["fim", "fim"],
+    ["sbas", "no"],
+    ["uniform", "no"],
+    ["no", "no"],
+    ["bogus", null],
+  ];
+  for (const [v, want] of cases) strictEqual(templateWeightFunc(v), want, v);
 });

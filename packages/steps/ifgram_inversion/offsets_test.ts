@@ -149,6 +149,22 @@ Deno.test("resolveOptions: offsets need their Std for -w var; unknown mask names
           bad = e;
         }
         ok(bad instanceof InputError && /--mask-dset/.test(bad.message));
+        // MintPy's covariance of offsets stops on -w fim and coh.
+        for (const weightFunc of ["fim", "coh"] as const) {
+          let cov: unknown;
+          try {
+            resolveOptions(
+              { stackFile, obsDatasetName: "rangeOffset", weightFunc, calcCov: true },
+              stack,
+            );
+          } catch (e) {
+            cov = e;
+          }
+          ok(
+            cov instanceof InputError &&
+              /--calc-cov: un-supported weight function/.test(cov.message),
+          );
+        }
       } finally {
         stack.close();
       }

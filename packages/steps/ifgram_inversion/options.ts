@@ -212,7 +212,13 @@ export function resolveOptions(
   const weightFunc = options.weightFunc ?? "var";
   let weightDataset: string | null = null;
   if (offset) {
-    // MintPy weighs offsets by their Std with var only; fim/coh/no leave them unweighted.
+    // MintPy weighs offsets by their Std with var only; fim/coh/no leave them unweighted,
+    // and its covariance of offsets stops on fim and coh.
+    if (options.calcCov && (weightFunc === "fim" || weightFunc === "coh")) {
+      throw new InputError(
+        `flag --calc-cov: un-supported weight function ${weightFunc} for offsets (use -w var or no)`,
+      );
+    }
     if (weightFunc === "var") {
       weightDataset = `${obs}Std`;
       if (!stack.hasDataset(weightDataset)) {

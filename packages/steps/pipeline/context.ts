@@ -5,7 +5,7 @@
  * @module
  */
 import { createSolver, memoryBudget, type ProbeShape, type Solver } from "@vinsar/core";
-import { H5Reader } from "@vinsar/hdf5";
+import { configureCommits, H5Reader } from "@vinsar/hdf5";
 import { chooseBackend } from "./backend_choice.ts";
 import { registerBuiltinBackends } from "./backends.ts";
 import { logReporter, type Reporter } from "../reporter.ts";
@@ -22,6 +22,11 @@ export interface ComputeOptions {
   maxBlockRows?: number;
   /** Where log lines and progress go (default {@link logReporter}). */
   reporter?: Reporter;
+  /**
+   * Sync each output to disk before its rename and its folder after (default true);
+   * false (`--no-sync`) for scratch runs: faster, but a power cut may leave an empty output.
+   */
+  sync?: boolean;
 }
 
 /** What a step runs with. */
@@ -51,6 +56,8 @@ export async function resolveResources(
   probe?: ProbeShape | readonly ProbeShape[],
 ): Promise<Resources> {
   const reporter = options.reporter ?? logReporter();
+  // Commits are process-wide (every writer of the step, and `withOutputs`, use them).
+  configureCommits({ sync: options.sync !== false, debug: (m) => reporter.debug(m) });
   await registerBuiltinBackends();
   const maxMemory = options.maxMemory;
   if (maxMemory !== undefined && !(maxMemory > 0)) {

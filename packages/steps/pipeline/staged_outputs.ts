@@ -1,10 +1,12 @@
 /**
  * All-or-nothing outputs: every file a command writes is staged under a temporary name and
  * renamed into place only when the whole command has succeeded, so a failed run never
- * leaves a file that looks complete.
+ * leaves a file that looks complete. Temporaries are named and committed by `@vinsar/hdf5`
+ * (`stageTemporary`, `commitFile`): synced to disk and renamed over the old output, and the
+ * first output staged in a folder removes the temporaries there of processes that are gone.
  * @module
  */
-import { H5Writer } from "@vinsar/hdf5";
+import { commitFile, H5Writer, osCause, stageTemporary } from "@vinsar/hdf5";
 
 /** The files a command is writing. */
 export class OutputSet {
@@ -21,16 +23,18 @@ export class OutputSet {
 
   /** Stage a text output. */
   text(path: string, content: string): void {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    Deno.writeTextFileSync(tmp, content);
-    this.#texts.push({ path, tmp });
+    this.bytes(path, new TextEncoder().encode(content));
   }
 
   /** Stage a binary output (PNG, ...). */
   bytes(path: string, content: Uint8Array): void {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    Deno.writeFileSync(tmp, content);
+    const tmp = stageTemporary(path);
     this.#texts.push({ path, tmp });
+    try {
+      Deno.writeFileSync(tmp, content);
+    } catch (e) {
+      throw new Error(`${path}: cannot write output: ${osCause(e)}`);
+    }
   }
 
   /** Remove `path` on success (MintPy removes e.g. a stale exclude_date.txt). */
@@ -40,7 +44,7 @@ export class OutputSet {
 
   commit(): void {
     for (const w of this.#writers) w.commit();
-    for (const t of this.#texts) Deno.renameSync(t.tmp, t.path);
+    for (const t of this.#texts) commitFile(t.tmp, t.path);
     for (const p of this.#removals) {
       try {
         Deno.removeSync(p);
