@@ -4,6 +4,10 @@
  * @module
  */
 
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { writeTestStack } from "@vinsar/hdf5/testing";
+import { listDir } from "@vinsar/steps/testing";
+
 export { listDir, referenceDir } from "@vinsar/steps/testing";
 
 const CLI = new URL("./main.ts", import.meta.url).pathname;
@@ -21,4 +25,33 @@ export async function runCli(
     env: { NO_COLOR: "1" },
   }).output();
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+/** A scratch folder with the small test stack in `inputs/` (options as writeTestStack's). */
+export async function scratchStack(
+  opts: Parameters<typeof writeTestStack>[1] = {},
+): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: "vinsar-inv-err-" });
+  Deno.mkdirSync(`${dir}/inputs`);
+  await writeTestStack(`${dir}/inputs/ifgramStack.h5`, opts);
+  return dir;
+}
+
+/**
+ * `vinsar ifgram_inversion inputs/ifgramStack.h5 <args>` in `dir`: expect exit code 2, a one-line
+ * message matching `pattern`, and no output left behind.
+ */
+export async function expectInversionError(
+  dir: string,
+  args: string[],
+  pattern: RegExp,
+): Promise<void> {
+  const before = listDir(dir);
+  const r = await runCli(["ifgram_inversion", "inputs/ifgramStack.h5", ...args], dir);
+  strictEqual(r.code, 2, `${args.join(" ")}: exit code ${r.code}\n${r.stderr}`);
+  const lines = r.stderr.trim().split("\n");
+  strictEqual(lines.length, 1, `${args.join(" ")}: one line expected:\n${r.stderr}`);
+  ok(pattern.test(lines[0]!), `${args.join(" ")}: "${lines[0]}" does not match ${pattern}`);
+  deepStrictEqual(listDir(dir), before, `${args.join(" ")}: files left behind`);
+  deepStrictEqual(listDir(`${dir}/inputs`).filter((f) => f !== "ifgramStack.h5"), []);
 }

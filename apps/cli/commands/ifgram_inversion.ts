@@ -4,13 +4,7 @@
  * supported or rejected with a clear error; the step is `@vinsar/steps/ifgram-inversion`.
  * @module
  */
-import {
-  InputError,
-  type MaskDataset,
-  normalizeDate,
-  WEIGHT_FUNCS,
-  type WeightFunc,
-} from "@vinsar/core";
+import { type MaskDataset, normalizeDate, WEIGHT_FUNCS, type WeightFunc } from "@vinsar/core";
 import { type IfgramInversionOptions, run } from "@vinsar/steps/ifgram-inversion";
 import { commonOptions, numberArg, type OptionSpec } from "../args.ts";
 import { type Command, defineCommand } from "../command.ts";
