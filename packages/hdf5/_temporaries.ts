@@ -69,6 +69,11 @@ function self(): { host: string; pid: number; start: string } {
   return selfId;
 }
 
+/** This process as temporaries and locks name it: host tag, pid, start time ("0" if unknown). */
+export function selfIdentity(): { host: string; pid: number; start: string } {
+  return { ...self() };
+}
+
 const TEMPORARY = /^\.(.+)\.vinsar-([A-Za-z0-9_-]+)-(\d+)-(\d+)\.tmp$/;
 
 /** The parts of a temporary's file name, or null for any other name. */

@@ -14,7 +14,9 @@ import fs from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { boolPlaceholderMember, patchBoolPlaceholders } from "./_bool_enum.ts";
+import { InputError } from "@vinsar/core";
 import { commitFile, osCause, stageTemporary } from "./_temporaries.ts";
+import { lockOutput } from "./_lock.ts";
 
 export {
   commitFile,
@@ -27,6 +29,16 @@ export {
   removeStaleTemporaries,
   stageTemporary,
 } from "./_temporaries.ts";
+export {
+  holdsLock,
+  type LockHolder,
+  lockIsStale,
+  lockOutput,
+  lockPath,
+  parseLockName,
+  readLock,
+  removeStaleLocks,
+} from "./_lock.ts";
 
 /** Numeric typed arrays h5wasm returns for numeric datasets. */
 export type NumericArray =
@@ -157,8 +169,12 @@ export function diagCause(text: string): string | undefined {
   const os = /error message = '([^']+)'/.exec(text)?.[1]?.trim();
   if (os && !/^(Success|No error information)$/i.test(os)) return os;
   if (/truncated file/i.test(text)) return "file truncated";
+  if (/filter returned failure during read/i.test(text)) return CORRUPT_CHUNK;
   return undefined;
 }
+
+/** {@link diagCause} of a chunk whose filter (gzip, LZF, ...) failed to decode it. */
+const CORRUPT_CHUNK = "a compressed chunk is corrupt";
 
 /** Largest single hyperslab read, in bytes (h5wasm's heap is capped at 2 GB). */
 export const MAX_SINGLE_READ_BYTES = 512 * 2 ** 20;
@@ -186,14 +202,72 @@ function attrValueToString(v: unknown): string {
   return String(v);
 }
 
+/** Size, modification time and identity of an input file when it was opened. */
+interface FileStamp {
+  size: number;
+  mtimeMs: number | null;
+  dev: number | null;
+  ino: number | null;
+}
+
+function stampOf(info: Deno.FileInfo): FileStamp {
+  return {
+    size: info.size,
+    mtimeMs: info.mtime?.getTime() ?? null,
+    dev: info.dev ?? null,
+    ino: info.ino ?? null,
+  };
+}
+
+/** Readers open in this process, checked by {@link assertInputsUnchanged}. */
+const openReaders = new Set<H5Reader>();
+
+/**
+ * Check that no open {@link H5Reader}'s file changed since it was opened (size, modification
+ * time, or replaced by another file). The steps' staged outputs call it before committing, so
+ * outputs computed from an input that changed under the run are never committed.
+ * @throws InputError `<file>: changed while it was being read (...)` for the first changed one.
+ */
+export function assertInputsUnchanged(): void {
+  for (const r of openReaders) r.assertUnchanged();
+}
+
 /** A read-only HDF5 file. Close it when done. */
 export class H5Reader {
   readonly path: string;
   #file: any;
+  #stamp: FileStamp;
 
-  private constructor(path: string, file: any) {
+  private constructor(path: string, file: any, stamp: FileStamp) {
     this.path = path;
     this.#file = file;
+    this.#stamp = stamp;
+  }
+
+  /**
+   * Check that the file is the one opened, unchanged (a cheap stat: size, modification time,
+   * device and inode).
+   * @throws InputError `<file>: changed while it was being read (size a -> b bytes)` (or
+   *   mtime, or "replaced by another file", or "removed").
+   */
+  assertUnchanged(): void {
+    let now: FileStamp;
+    try {
+      now = stampOf(Deno.statSync(this.path));
+    } catch {
+      throw new InputError(`${this.path}: changed while it was being read (removed)`);
+    }
+    const was = this.#stamp;
+    let what: string | null = null;
+    if (was.dev !== null && was.ino !== null && (now.dev !== was.dev || now.ino !== was.ino)) {
+      what = "replaced by another file";
+    } else if (now.size !== was.size) {
+      what = `size ${was.size} -> ${now.size} bytes`;
+    } else if (now.mtimeMs !== was.mtimeMs) {
+      const iso = (t: number | null) => (t === null ? "?" : new Date(t).toISOString());
+      what = `mtime ${iso(was.mtimeMs)} -> ${iso(now.mtimeMs)}`;
+    }
+    if (what) throw new InputError(`${this.path}: changed while it was being read (${what})`);
   }
 
   /** Open `path` for reading; a missing or non-HDF5 file gives an {@link H5Error}. */
@@ -210,7 +284,9 @@ export class H5Reader {
     if (!file || file.file_id === undefined || file.file_id < 0n) {
       throw new H5Error(`${path}: cannot open as HDF5`);
     }
-    return new H5Reader(path, file);
+    const reader = new H5Reader(path, file, stampOf(stat));
+    openReaders.add(reader);
+    return reader;
   }
 
   /** Root attributes as strings. */
@@ -280,6 +356,56 @@ export class H5Reader {
   }
 
   /**
+   * Check that dataset `name` can be stored in the file: for the readers of a step's inputs to
+   * refuse an impossible size before planning or allocating anything. Not done on every read:
+   * a partly written file (a tile's piece) legitimately holds less than its shape.
+   * @throws InputError `<file>: dataset <name> of shape (...) holds N TB ..., which cannot fit
+   *   in the file's M KB: the file is truncated or the dataset was never written`.
+   */
+  assertStored(name: string): void {
+    this.#checkStorable(this.info(name));
+  }
+
+  /** Datasets checked by {@link H5Reader.#checkStorable}. */
+  #storable = new Set<string>();
+
+  /**
+   * Refuse a dataset whose values cannot all be in the file (see {@link H5Reader.assertStored}): its size, divided by the largest
+   * ratio its filters can compress by (1 uncompressed, ~1030 gzip, ~90 LZF), exceeds the
+   * file's size. Such a dataset is truncated or was never written (its missing chunks would
+   * read as zeros), or its shape is a lie; either way nothing is allocated for it. Datasets
+   * with other filters (zstd, blosc, ...) are not checked.
+   * @throws InputError naming the file, the dataset, its shape and both sizes.
+   */
+  #checkStorable(info: DatasetInfo): void {
+    if (this.#storable.has(info.name)) return;
+    const maxRatio: Record<string, number> = { deflate: 1100, gzip: 1100, lzf: 100 };
+    let ratio = 1;
+    for (const f of info.filters) {
+      const key = f.toLowerCase();
+      if (key === "shuffle" || key === "fletcher32") continue;
+      const r = maxRatio[key];
+      if (r === undefined) return;
+      ratio *= r;
+    }
+    const bytes = info.shape.reduce((p, n) => p * n, 1) * dtypeBytes(info.dtype);
+    const fileSize = this.#stamp.size;
+    if (bytes / ratio <= fileSize) {
+      this.#storable.add(info.name);
+      return;
+    }
+    throw new InputError(
+      `${this.path}: dataset ${info.name} of shape (${info.shape.join(", ")}) holds ${
+        formatBytes(bytes)
+      } of ${info.dtype} values${
+        info.filters.length > 0 ? ` (${info.filters.join(", ")})` : ""
+      }, which cannot fit in the file's ${
+        formatBytes(fileSize)
+      }: the file is truncated or the dataset was never written`,
+    );
+  }
+
+  /**
    * Read a hyperslab `[start, stop)` per dimension (missing trailing dimensions are whole).
    * Returns a typed array in C order. An HDF5 failure (bad filter, truncated file) throws.
    */
@@ -311,7 +437,12 @@ export class H5Reader {
     if (shape.length === 0) {
       return guarded(`${this.path}: reading ${name}`, () => ds.value);
     }
-    const data = guarded(`${this.path}: reading ${name}`, () => ds.slice(full));
+    let data: unknown;
+    try {
+      data = guarded(`${this.path}: reading ${name}`, () => ds.slice(full));
+    } catch (e) {
+      throw this.#explain(e, name, full);
+    }
     if (!ArrayBuffer.isView(data)) {
       throw new H5Error(`${this.path}: dataset ${name} is not numeric`);
     }
@@ -370,6 +501,66 @@ export class H5Reader {
       );
     }
     const Module = h5Module;
+    try {
+      this.#readIntoHeap(Module, ds, name, full, View, count, nbytes, dest, destOffset, stride);
+    } catch (e) {
+      throw this.#explain(e, name, full);
+    }
+  }
+
+  /**
+   * A read error, with a corrupt compressed chunk located: which chunk (its index in the
+   * dataset's chunk grid, C order) fails to decode, found by reading the chunks of `full` one
+   * by one.
+   */
+  #explain(e: unknown, name: string, full: Array<[number, number]>): unknown {
+    if (!(e instanceof H5Error) || !e.message.endsWith(CORRUPT_CHUNK)) return e;
+    const info = this.info(name);
+    const filters = info.filters.length > 0 ? ` (${info.filters.join(", ")})` : "";
+    const n = info.chunks ? this.#corruptChunk(name, full, info.shape, info.chunks) : null;
+    const which = n === null ? "a compressed chunk" : `compressed chunk ${n}`;
+    return new H5Error(`${this.path}: ${which} of /${name} is corrupt${filters}`);
+  }
+
+  #corruptChunk(
+    name: string,
+    full: Array<[number, number]>,
+    shape: number[],
+    chunks: number[],
+  ): number | null {
+    const ds = this.#dataset(name);
+    const grid = shape.map((n, i) => Math.ceil(n / chunks[i]!));
+    const lo = full.map(([a], i) => Math.floor(a / chunks[i]!));
+    const hi = full.map(([, b], i) => Math.ceil(b / chunks[i]!));
+    const idx = [...lo];
+    for (let tried = 0; tried < 100_000; tried++) {
+      const box = idx.map((c, i) => [c * chunks[i]!, Math.min(shape[i]!, (c + 1) * chunks[i]!)]);
+      try {
+        guarded("chunk", () => ds.slice(box));
+      } catch {
+        return idx.reduce((p, c, i) => p * grid[i]! + c, 0);
+      }
+      let d = idx.length - 1;
+      while (d >= 0 && ++idx[d]! >= hi[d]!) idx[d] = lo[d--]!;
+      if (d < 0) break;
+    }
+    return null;
+  }
+
+  #readIntoHeap(
+    Module: any,
+    ds: any,
+    name: string,
+    full: Array<[number, number]>,
+    View: ViewType,
+    count: number,
+    nbytes: number,
+    dest: NumericArray,
+    destOffset: number,
+    stride: number,
+  ): void {
+    const outer = full.length > 0 ? full[0]![1] - full[0]![0] : 1;
+    const inner = outer > 0 ? count / outer : 0;
     guarded(`${this.path}: reading ${name}`, () => {
       const ptr: number = Module._malloc(nbytes);
       if (!ptr) throw new Error(`cannot allocate ${nbytes} bytes in the HDF5 heap`);
@@ -408,6 +599,7 @@ export class H5Reader {
   }
 
   close(): void {
+    openReaders.delete(this);
     try {
       this.#file.close();
     } catch { /* already closed */ }
@@ -431,6 +623,7 @@ export class H5Writer {
   readonly path: string;
   readonly tmpPath: string;
   #file: any;
+  #unlock: () => void = () => {};
   /** Bool datasets: name -> placeholder member, turned into h5py's enum on commit. */
   #bools = new Map<string, string>();
   /** Datasets made by {@link H5Writer.create}, kept open for the block writes. */
@@ -445,6 +638,24 @@ export class H5Writer {
   /** Create a writer for `path`; fails with a one-line error if the folder is not writable. */
   static async create(path: string): Promise<H5Writer> {
     const lib = await loadH5wasm();
+    let unlock: () => void;
+    try {
+      unlock = lockOutput(path);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new H5Error(`${path}: cannot write output: ${osCause(e)}`);
+    }
+    try {
+      const w = H5Writer.#start(lib, path);
+      w.#unlock = unlock;
+      return w;
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  static #start(lib: any, path: string): H5Writer {
     const tmpPath = stageTemporary(path);
     try {
       Deno.writeFileSync(tmpPath, new Uint8Array(0));
@@ -575,6 +786,7 @@ export class H5Writer {
     } catch (e) {
       throw new H5Error(e instanceof Error ? e.message : String(e));
     }
+    this.#unlock();
   }
 
   /** Close and delete the partial file. Safe to call after commit. */
@@ -585,6 +797,7 @@ export class H5Writer {
     try {
       Deno.removeSync(this.tmpPath);
     } catch { /* gone */ }
+    this.#unlock();
   }
 }
 
@@ -623,6 +836,17 @@ function dtypeBytes(dtype: string): number {
     "<I": 4,
   }[dtype] ??
     4;
+}
+
+/** `bytes` as "8.5 KB", "26 TB" (powers of 1024). */
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
+  let v = bytes, u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[u]}`;
 }
 
 /** 0/1 bytes of a bool dataset as the int8 column of its placeholder compound. */

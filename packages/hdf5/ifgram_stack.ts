@@ -61,6 +61,8 @@ export class IfgramStack {
     if (shape.length !== 3) throw new InputError(`${path}: dataset ${main} is not 3-D`);
     const [K, L, W] = shape as [number, number, number];
     checkImageSize(path, attrs, { dataset: main, shape });
+    // Refuse a size the file cannot hold before anything is planned or allocated from it.
+    r.assertStored(main);
     for (const n of STACK_DATASETS) {
       // The stack's other images must be the same size (MintPy reads them with one box).
       const s = n === main || !names.includes(n) ? null : r.info(n).shape;

@@ -49,6 +49,8 @@ export class TimeseriesFile {
     }
     const [n, length, width] = info.shape as [number, number, number];
     checkImageSize(path, this.attrs, { dataset: "timeseries", shape: info.shape });
+    // Refuse a size the file cannot hold before anything is planned or allocated from it.
+    r.assertStored("timeseries");
     this.length = length;
     this.width = width;
     this.chunkRows = info.chunks?.[1] ?? 1;

@@ -4,14 +4,26 @@
  * leaves a file that looks complete. Temporaries are named and committed by `@vinsar/hdf5`
  * (`stageTemporary`, `commitFile`): synced to disk and renamed over the old output, and the
  * first output staged in a folder removes the temporaries there of processes that are gone.
+ *
+ * Each output is locked while it is staged (`.<name>.vinsar.lock`, see `lockOutput`): a second
+ * run writing the same output fails at once. Before anything is committed, every input still
+ * open is checked unchanged since it was opened (`assertInputsUnchanged`).
  * @module
  */
-import { commitFile, H5Writer, osCause, stageTemporary } from "@vinsar/hdf5";
+import { InputError } from "@vinsar/core";
+import {
+  assertInputsUnchanged,
+  commitFile,
+  H5Writer,
+  lockOutput,
+  osCause,
+  stageTemporary,
+} from "@vinsar/hdf5";
 
 /** The files a command is writing. */
 export class OutputSet {
   #writers: H5Writer[] = [];
-  #texts: Array<{ path: string; tmp: string }> = [];
+  #texts: Array<{ path: string; tmp: string; unlock: () => void }> = [];
   #removals: string[] = [];
 
   /** Start an HDF5 output at `path`. */
@@ -28,8 +40,15 @@ export class OutputSet {
 
   /** Stage a binary output (PNG, ...). */
   bytes(path: string, content: Uint8Array): void {
+    let unlock: () => void;
+    try {
+      unlock = lockOutput(path);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new Error(`${path}: cannot write output: ${osCause(e)}`);
+    }
     const tmp = stageTemporary(path);
-    this.#texts.push({ path, tmp });
+    this.#texts.push({ path, tmp, unlock });
     try {
       Deno.writeFileSync(tmp, content);
     } catch (e) {
@@ -42,9 +61,17 @@ export class OutputSet {
     this.#removals.push(path);
   }
 
+  /**
+   * Commit every output (after checking the open inputs unchanged: otherwise this throws and
+   * nothing is committed).
+   */
   commit(): void {
+    assertInputsUnchanged();
     for (const w of this.#writers) w.commit();
-    for (const t of this.#texts) commitFile(t.tmp, t.path);
+    for (const t of this.#texts) {
+      commitFile(t.tmp, t.path);
+      t.unlock();
+    }
     for (const p of this.#removals) {
       try {
         Deno.removeSync(p);
@@ -58,6 +85,7 @@ export class OutputSet {
       try {
         Deno.removeSync(t.tmp);
       } catch { /* absent */ }
+      t.unlock();
     }
   }
 }

@@ -54,6 +54,9 @@ export function describeInput(reader: H5Reader, path: string): TimeseriesLayout 
   if ((attrs.LENGTH && Number(attrs.LENGTH) !== L) || (attrs.WIDTH && Number(attrs.WIDTH) !== W)) {
     throw new InputError(`${path}: LENGTH/WIDTH attributes do not match the timeseries shape`);
   }
+  // A size the file cannot hold (truncated, never written, or a lying shape) is refused
+  // before the backend probe and the block plan size anything from it.
+  reader.assertStored("timeseries");
   const dates = reader.readStrings("date");
   if (dates.length !== K) {
     throw new InputError(`${path}: ${dates.length} dates for ${K} timeseries layers`);
