@@ -379,7 +379,13 @@ async function main(): Promise<number> {
           return s;
         });
         await Promise.race([status, sleep(delay)]);
-        if (!done) child.kill("SIGKILL");
+        if (!done) {
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // It exited between the race and the kill: counted as finished below.
+          }
+        }
         const s = await status;
         if (s.signal === "SIGKILL") row.killed++;
         else {
