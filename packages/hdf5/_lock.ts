@@ -9,7 +9,7 @@
  */
 import { InputError } from "@vinsar/core";
 import { basename, dirname, join } from "node:path";
-import { processStartTime, selfIdentity, temporaryPath } from "./_temporaries.ts";
+import { processStartTime, selfIdentity, sweepFolderOnce, temporaryPath } from "./_temporaries.ts";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockHolder {
@@ -77,31 +77,11 @@ const swept = new Set<string>();
  * host that are gone (a run killed with SIGKILL). Returns the names removed.
  */
 export function removeStaleLocks(folder: string): string[] {
-  let key = folder;
-  try {
-    key = Deno.realPathSync(folder);
-  } catch { /* missing */ }
-  if (swept.has(key)) return [];
-  swept.add(key);
-  const removed: string[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(folder)];
-  } catch {
-    return [];
-  }
-  for (const e of entries) {
-    if (!e.isFile || parseLockName(e.name) === null) continue;
-    const file = join(folder, e.name);
-    if (held.has(file)) continue;
+  return sweepFolderOnce(swept, folder, (name, file) => {
+    if (parseLockName(name) === null || held.has(file)) return false;
     const holder = readLock(file);
-    if (!holder || !lockIsStale(file, holder)) continue;
-    try {
-      Deno.removeSync(file);
-      removed.push(e.name);
-    } catch { /* gone meanwhile */ }
-  }
-  return removed;
+    return holder !== null && lockIsStale(file, holder);
+  });
 }
 
 /** Lock files this process holds: lock file -> output path. */

@@ -100,14 +100,38 @@ const cleaned = new Set<string>();
  * `/proc` (not Linux) nothing is removed. Returns the names removed.
  */
 export function removeStaleTemporaries(folder: string): string[] {
+  const me = self();
+  if (me.start === "0") return [];
+  const removed = sweepFolderOnce(cleaned, folder, (name) => {
+    const t = parseTemporaryName(name);
+    if (!t || t.host !== me.host) return false;
+    if (t.pid === me.pid && t.start === me.start) return false;
+    return processStartTime(t.pid) !== t.start;
+  });
+  if (removed.length > 0) {
+    debugLog(
+      `removed ${removed.length} stale temporary file(s) in ${folder}: ${removed.join(", ")}`,
+    );
+  }
+  return removed;
+}
+
+/**
+ * Once per folder per process (`done` holds the folders swept): remove the regular files of
+ * `folder` that `stale` accepts. Returns the names removed; a folder that cannot be read, or a
+ * file gone meanwhile, is skipped.
+ */
+export function sweepFolderOnce(
+  done: Set<string>,
+  folder: string,
+  stale: (name: string, path: string) => boolean,
+): string[] {
   let key = folder;
   try {
     key = Deno.realPathSync(folder);
   } catch { /* missing: the caller's write reports it */ }
-  if (cleaned.has(key)) return [];
-  cleaned.add(key);
-  const me = self();
-  if (me.start === "0") return [];
+  if (done.has(key)) return [];
+  done.add(key);
   const removed: string[] = [];
   let entries: Deno.DirEntry[];
   try {
@@ -116,20 +140,12 @@ export function removeStaleTemporaries(folder: string): string[] {
     return [];
   }
   for (const e of entries) {
-    if (!e.isFile) continue;
-    const t = parseTemporaryName(e.name);
-    if (!t || t.host !== me.host) continue;
-    if (t.pid === me.pid && t.start === me.start) continue;
-    if (processStartTime(t.pid) === t.start) continue;
+    const path = join(folder, e.name);
+    if (!e.isFile || !stale(e.name, path)) continue;
     try {
-      Deno.removeSync(join(folder, e.name));
+      Deno.removeSync(path);
       removed.push(e.name);
     } catch { /* gone meanwhile, or not ours to remove */ }
-  }
-  if (removed.length > 0) {
-    debugLog(
-      `removed ${removed.length} stale temporary file(s) in ${folder}: ${removed.join(", ")}`,
-    );
   }
   return removed;
 }
