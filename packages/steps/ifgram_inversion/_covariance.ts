@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { InputError } from "@vinsar/core";
 import { isTemplateOff, readTemplate, type Template } from "@vinsar/hdf5";
+import { isFile } from "../pipeline/context.ts";
 
 /** The covariance's reference date and where it came from. */
 export interface CovarianceReference {
@@ -71,13 +72,4 @@ function readDateFile(path: string): string {
     throw new InputError(`${path}: one reference date expected, found ${words.length} values`);
   }
   return words[0]!;
-}
-
-/** True when `path` is an existing file. */
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }

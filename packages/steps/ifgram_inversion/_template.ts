@@ -14,6 +14,7 @@ import { InputError, type MaskDataset, WEIGHT_FUNCS, type WeightFunc } from "@vi
 import { isTemplateOff, readTemplate, type Template, templateSection } from "@vinsar/hdf5";
 import type { Reporter } from "../reporter.ts";
 import type { IfgramInversionOptions } from "./options.ts";
+import { isFile } from "../pipeline/context.ts";
 
 /** MintPy's `auto` values (`defaults/smallbaselineApp_auto.cfg`) of the network keys. */
 const NETWORK_AUTO: Record<string, string> = {
@@ -154,15 +155,6 @@ function number(value: string, error: () => InputError): number | undefined {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) throw error();
   return n;
-}
-
-/** True when `path` is an existing file. */
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -140,3 +140,12 @@ export function outputsAreNewer(
     return false;
   }
 }
+
+/** True when `path` is an existing regular file (false for a folder or a missing path). */
+export function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

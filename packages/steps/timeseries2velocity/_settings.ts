@@ -23,6 +23,7 @@ import type { Reporter } from "../reporter.ts";
 import { emptyOffsetDates, isRangeOffsetTimeseries } from "./_empty_dates.ts";
 import { applyTemplate } from "./_template.ts";
 import type { Timeseries2VelocityOptions } from "./options.ts";
+import { isFile } from "../pipeline/context.ts";
 
 /** Everything the run needs, resolved from options, template and file. */
 export interface Settings {
@@ -366,12 +367,4 @@ function resolveExcludeDates(
     }
   }
   return [...out].sort();
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }
