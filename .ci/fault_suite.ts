@@ -39,10 +39,23 @@ interface Options {
   dates: number;
   seed: number;
   keep: boolean;
+  /** Resumable runs: every run in tiles (issue 15's resume), reruns counted as resumed. */
+  resume: boolean;
 }
 
+/** Environment of every vinsar run (the resume mode's knobs). */
+// SOURCE_DATE_EPOCH: the PDF chart's creation date, otherwise the time of the run.
+const CHILD_ENV: Record<string, string> = { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764806400" };
+
 function parseArgs(argv: string[]): Options {
-  const o: Options = { kills: 30, pixels: 100_000, dates: 30, seed: 1, keep: false };
+  const o: Options = {
+    kills: 30,
+    pixels: 100_000,
+    dates: 30,
+    seed: 1,
+    keep: false,
+    resume: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {
@@ -55,6 +68,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--dates") o.dates = num();
     else if (a === "--seed") o.seed = num();
     else if (a === "--keep") o.keep = true;
+    else if (a === "--resume") o.resume = true;
     else throw new RangeError(`unknown argument ${a}`);
   }
   return o;
@@ -72,21 +86,25 @@ function rng(seed: number): () => number {
   };
 }
 
-async function run(cwd: string, args: string[]): Promise<{ ms: number; stderr: string }> {
+async function run(
+  cwd: string,
+  args: string[],
+): Promise<{ ms: number; stderr: string; stdout: string }> {
   const t0 = performance.now();
   const out = await new Deno.Command(DENO, {
     args: ["run", "-A", MAIN, ...args],
     cwd,
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: CHILD_ENV,
   }).output();
   const ms = performance.now() - t0;
   const stderr = new TextDecoder().decode(out.stderr);
+  const stdout = new TextDecoder().decode(out.stdout);
   if (!out.success) {
     throw new Error(`vinsar ${args.join(" ")} (in ${cwd}) exited ${out.code}:\n${stderr}`);
   }
-  return { ms, stderr };
+  return { ms, stderr, stdout };
 }
 
 interface Entry {
@@ -219,6 +237,8 @@ interface Row {
   tempsAfterRerun: number;
   locksAfterRerun: number;
   rerunsIdentical: number;
+  /** Reruns that continued from finished tiles (resume mode). */
+  resumed: number;
   passed: number;
   failed: number;
   ms: number;
@@ -229,6 +249,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   const o = parseArgs(Deno.args);
+  if (o.resume) {
+    // Every run in 4 resumable tiles.
+    CHILD_ENV.VINSAR_RESUME_MIN_BYTES = "0";
+    CHILD_ENV.VINSAR_RESUME_TILES = "4";
+  }
   const t0 = performance.now();
   const root = await Deno.makeTempDir({ prefix: "vinsar-fault-" });
   console.log(
@@ -351,6 +376,7 @@ async function main(): Promise<number> {
         tempsAfterRerun: 0,
         locksAfterRerun: 0,
         rerunsIdentical: 0,
+        resumed: 0,
         passed: 0,
         failed: 0,
         ms: 0,
@@ -371,7 +397,7 @@ async function main(): Promise<number> {
           stdin: "null",
           stdout: "null",
           stderr: "null",
-          env: { NO_COLOR: "1" },
+          env: CHILD_ENV,
         }).spawn();
         let done = false;
         const status = child.status.then((s) => {
@@ -421,7 +447,10 @@ async function main(): Promise<number> {
         }
         // Rerun to completion.
         try {
-          await run(work, c.args);
+          const rerun = await run(work, c.args);
+          if (/resuming .*: [1-9]\d* of \d+ tile\(s\) already done/.test(rerun.stdout)) {
+            row.resumed++;
+          }
           const bad = await checkNew();
           if (bad.length) problems.push(`rerun: ${bad.join("; ")}`);
           else row.rerunsIdentical++;
@@ -434,6 +463,9 @@ async function main(): Promise<number> {
         if (left.length) {
           row.tempsAfterRerun += left.length;
           problems.push(`temporaries left after the rerun: ${left.join(", ")}`);
+        }
+        if (exists(join(work, ".vinsar"))) {
+          problems.push("plan folder .vinsar left after the rerun");
         }
         const lockLeft = locks(work);
         if (lockLeft.length) {
@@ -495,6 +527,7 @@ function printTable(rows: Row[]): void {
     "temps after rerun",
     "locks after rerun",
     "reruns identical",
+    "reruns resumed",
     "time",
   ];
   const body = rows.map((r) =>
@@ -511,6 +544,7 @@ function printTable(rows: Row[]): void {
       r.tempsAfterRerun,
       r.locksAfterRerun,
       `${r.rerunsIdentical}/${r.tried}`,
+      r.resumed,
       `${(r.ms / 1000).toFixed(1)} s`,
     ].map(String)
   );

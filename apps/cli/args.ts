@@ -42,7 +42,10 @@ export interface CommandSpec {
   name: string;
   usage: string;
   description: string;
-  /** Positional arguments, in order; names end with "?" when optional. */
+  /**
+   * Positional arguments, in order; names end with "?" when optional, and the last may end with
+   * "..." (one or more) or "?..." (zero or more).
+   */
   positionals: string[];
   options: OptionSpec[];
   examples?: string[];
@@ -163,7 +166,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
       out[d] = [...prev, vals];
     } else out[d] = nargs === 1 ? vals[0] : vals;
   }
-  const required = spec.positionals.filter((p) => !p.endsWith("?")).length;
+  // "name?" is optional; "name?..." is zero or more (argparse's nargs="*"), last.
+  const required = spec.positionals.filter((p) => !p.endsWith("?") && !p.endsWith("?...")).length;
   if (out._.length < required) {
     throw new InputError(
       `${spec.name}: missing argument ${spec.positionals[out._.length]} (usage: ${spec.usage})`,
@@ -256,5 +260,47 @@ export const commonOptions: OptionSpec[] = [
     nargs: 0,
     addition: true,
     help: "only warnings and errors on stderr",
+  },
+];
+
+/**
+ * MintPy's dask flags (`-c/--cluster`, `--num-worker`, `--config`) and vinsar's cluster
+ * additions, for the commands that run on a cluster.
+ */
+export const clusterOptions: OptionSpec[] = [
+  {
+    names: ["-c", "--cluster", "--cluster-type"],
+    dest: "cluster",
+    help: "cluster to run on: local (this machine's threads) or slurm (a job array of tiles " +
+      "and a merge); pbs and lsf are not supported",
+    choices: ["lsf", "pbs", "slurm", "local"],
+  },
+  {
+    names: ["--num-worker"],
+    dest: "numWorker",
+    metavar: "NUM",
+    help: "slurm: tasks running at once (and the least number of tiles), default 4; " +
+      "local: threads (as --workers)",
+  },
+  {
+    names: ["--config", "--config-name"],
+    dest: "config",
+    metavar: "NAME",
+    help: "jobqueue section of ~/.config/dask/mintpy.yaml (or ~/.config/vinsar/cluster.yaml) " +
+      "with the batch settings (default: slurm)",
+  },
+  {
+    names: ["--no-wait"],
+    dest: "noWait",
+    nargs: 0,
+    addition: true,
+    help: "slurm: submit the tiles and a merge job, print their ids and return",
+  },
+  {
+    names: ["--num-tiles"],
+    dest: "numTiles",
+    metavar: "N",
+    addition: true,
+    help: "slurm: exactly N tiles (default: from the memory of a task, at least --num-worker)",
   },
 ];

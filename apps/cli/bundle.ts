@@ -1,19 +1,25 @@
 /**
- * `deno task bundle [--out DIR]`: writes the CLI as two JavaScript files and a plugin folder
- * into `DIR` (default `dist/`):
+ * `deno task bundle [--out DIR]`: writes the CLI as three JavaScript files and the files they
+ * read at run time into `DIR` (default `dist/`):
  *
  * - `vinsar.js`, the CLI (`apps/cli/main.ts` and everything it imports);
  * - `worker.js`, the worker-pool module (`packages/steps/pipeline/worker.ts` with the step
  *   kernels it loads), which the CLI starts beside itself for `--workers` (see `WORKER_URL` in
  *   `packages/steps/pipeline/executor.ts`);
+ * - `chart_worker.js`, the chart thread (`packages/plot/chart_worker.ts`), which
+ *   `timeseries_rms` starts beside itself to load the chart engine while it computes (see
+ *   `CHART_WORKER_URL` in `packages/plot/chart_thread.ts`);
  * - `plugins/libH5Zlzf.so`, the HDF5 LZF filter (a 6 KB wasm side module h5wasm loads at run
- *   time; it cannot live inside the JavaScript bundle).
+ *   time; it cannot live inside the JavaScript bundle);
+ * - `fonts/DejaVuSans.ttf` and `resvg/index_bg.wasm`, the chart engine's font and resvg's
+ *   WebAssembly module (read at run time; see `packages/plot/assets.ts`).
  *
- * Run the result with `deno run -A DIR/vinsar.js <command> ...`; keep the three together.
+ * Run the result with `deno run -A DIR/vinsar.js <command> ...`; keep the files together.
  * @module
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findPlotAsset, PLOT_ASSETS } from "@vinsar/plot/assets";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -21,7 +27,18 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BUNDLE_ENTRIES: Readonly<Record<string, string>> = {
   "vinsar.js": "apps/cli/main.ts",
   "worker.js": "packages/steps/pipeline/worker.ts",
+  "chart_worker.js": "packages/plot/chart_worker.ts",
 };
+
+/** The files copied beside the bundles: path in the output folder -> source path. */
+export function bundleAssets(): Record<string, string> {
+  const plugins = join(dirname(fileURLToPath(import.meta.resolve("h5wasm-plugins"))), "plugins");
+  const files: Record<string, string> = {
+    "plugins/libH5Zlzf.so": join(plugins, "libH5Zlzf.so"),
+  };
+  for (const a of PLOT_ASSETS) files[`${a.folder}/${a.file}`] = findPlotAsset(a);
+  return files;
+}
 
 /** Bundle one entry module into `output` with `deno bundle`; its exit code. */
 async function bundleOne(entry: string, output: string, quiet: boolean): Promise<number> {
@@ -35,12 +52,12 @@ async function bundleOne(entry: string, output: string, quiet: boolean): Promise
 }
 
 /**
- * Write the bundles and the LZF plugin into `outDir` (created if needed). Throws, naming the
- * entry, when a bundle fails.
+ * Write the bundles, the LZF plugin and the chart engine's files into `outDir` (created if
+ * needed). Throws, naming the entry, when a bundle fails.
  */
 export async function bundleCli(outDir: string, options: { quiet?: boolean } = {}): Promise<void> {
   const out = resolve(outDir);
-  await Deno.mkdir(join(out, "plugins"), { recursive: true });
+  await Deno.mkdir(out, { recursive: true });
   const files = Object.entries(BUNDLE_ENTRIES);
   const codes = await Promise.all(
     files.map(([file, entry]) => bundleOne(entry, join(out, file), options.quiet ?? false)),
@@ -48,8 +65,10 @@ export async function bundleCli(outDir: string, options: { quiet?: boolean } = {
   codes.forEach((code, i) => {
     if (code !== 0) throw new Error(`deno bundle ${files[i]![1]} failed (exit code ${code})`);
   });
-  const plugins = join(dirname(fileURLToPath(import.meta.resolve("h5wasm-plugins"))), "plugins");
-  await Deno.copyFile(join(plugins, "libH5Zlzf.so"), join(out, "plugins", "libH5Zlzf.so"));
+  for (const [file, source] of Object.entries(bundleAssets())) {
+    await Deno.mkdir(dirname(join(out, file)), { recursive: true });
+    await Deno.copyFile(source, join(out, file));
+  }
 }
 
 if (import.meta.main) {
@@ -77,5 +96,6 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const shown = resolve(outDir).startsWith(ROOT) ? resolve(outDir).slice(ROOT.length) : outDir;
-  console.log(`wrote ${shown}/vinsar.js, ${shown}/worker.js and ${shown}/plugins/libH5Zlzf.so`);
+  const files = [...Object.keys(BUNDLE_ENTRIES), ...Object.keys(bundleAssets())];
+  console.log(`wrote ${files.map((f) => `${shown}/${f}`).join(", ")}`);
 }

@@ -2,12 +2,13 @@
  * `deno task bundle` output runs its worker pool: the bundle is written to a scratch folder,
  * run from a folder outside the repository on a small simulated stack with `--workers 2`, and
  * must start its workers (no fall-back to one thread) and write the same files as the
- * source run.
+ * source run, and the chart of `timeseries_rms` as PNG and PDF (its font and resvg's
+ * WebAssembly read from beside the bundle, the chart thread from `chart_worker.js`).
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { dirname } from "node:path";
 import { H5Reader } from "@vinsar/hdf5";
-import { BUNDLE_ENTRIES, bundleCli } from "./bundle.ts";
+import { BUNDLE_ENTRIES, bundleAssets, bundleCli } from "./bundle.ts";
 
 const SOURCE_CLI = new URL("./main.ts", import.meta.url).pathname;
 
@@ -70,7 +71,11 @@ Deno.test("the bundle (dist/vinsar.js + worker.js) runs its steps on worker thre
   try {
     const dist = `${dir}/dist`;
     await bundleCli(dist, { quiet: true });
-    for (const file of [...Object.keys(BUNDLE_ENTRIES), "plugins/libH5Zlzf.so"]) {
+    const written = [...Object.keys(BUNDLE_ENTRIES), ...Object.keys(bundleAssets())];
+    for (const file of ["plugins/libH5Zlzf.so", "fonts/DejaVuSans.ttf", "resvg/index_bg.wasm"]) {
+      ok(written.includes(file), `${file} not among the bundle's files`);
+    }
+    for (const file of written) {
       ok(Deno.statSync(`${dist}/${file}`).size > 0, `${file} not written`);
     }
     const bundle = `${dist}/vinsar.js`;
@@ -126,6 +131,19 @@ Deno.test("the bundle (dist/vinsar.js + worker.js) runs its steps on worker thre
       strictEqual(
         Deno.readTextFileSync(`${dir}/bun/${rmsFile}`),
         Deno.readTextFileSync(`${dir}/src/${rmsFile}`),
+      );
+      // The chart, drawn by the bundle (on its chart thread when the step preloads one).
+      ok(!/chart thread unavailable/.test(rms), rms);
+      const chart = `${dir}/bun/${rmsFile.replace(/\.txt$/, "")}`;
+      const png = Deno.readFileSync(`${chart}.png`);
+      deepStrictEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], "not a PNG");
+      ok(png.length > 5000, `${chart}.png: ${png.length} bytes`);
+      const pdf = new TextDecoder().decode(Deno.readFileSync(`${chart}.pdf`));
+      ok(pdf.startsWith("%PDF-") && pdf.trimEnd().endsWith("%%EOF"), `${chart}.pdf: not a PDF`);
+      ok(pdf.includes("DejaVuSans"), `${chart}.pdf: DejaVu Sans not embedded`);
+      strictEqual(
+        Deno.readTextFileSync(`${chart}.svg`),
+        Deno.readTextFileSync(`${chart.replace("/bun/", "/src/")}.svg`),
       );
     });
   } finally {

@@ -8,7 +8,10 @@
 import { log } from "@vinsar/core";
 import type { ComputeOptions } from "@vinsar/steps/pipeline";
 import { logReporter } from "@vinsar/steps/reporter";
+import { runResumable } from "@vinsar/steps/tiles";
+import { runClustered } from "./cluster.ts";
 import {
+  clusterOptions,
   type CommandSpec,
   commonOptions,
   findOption,
@@ -36,6 +39,11 @@ export interface CommandDefinition<Options> {
   spec: CommandSpec;
   /** Common flags to add (default: all); a flag the spec already has is not added again. */
   common?: readonly CommonFlag[];
+  /**
+   * The step's name when it runs on a cluster: MintPy's `-c/--cluster`, `--num-worker`,
+   * `--config` and vinsar's `--no-wait`, `--num-tiles` are added.
+   */
+  cluster?: "ifgram_inversion" | "timeseries2velocity" | "timeseries_rms";
   /** argv -> the step's options; `compute` holds the common flags' values and the reporter. */
   options(args: ParsedArgs, compute: ComputeOptions & { update: boolean }): Options;
   /** Run the step. */
@@ -51,7 +59,11 @@ function fullSpec(def: CommandDefinition<unknown>): CommandSpec {
   const has = (o: OptionSpec) => own.some((x) => x.names.some((n) => o.names.includes(n)));
   const wanted = new Set<string>([...(def.common ?? ALL_COMMON), "quiet", "noSync"]);
   const common = commonOptions.filter((o) => wanted.has(o.dest!) && !has(o));
-  return { ...def.spec, options: [...(has(HELP) ? [] : [HELP]), ...own, ...common] };
+  const cluster = def.cluster ? clusterOptions.filter((o) => !has(o)) : [];
+  return {
+    ...def.spec,
+    options: [...(has(HELP) ? [] : [HELP]), ...own, ...cluster, ...common],
+  };
 }
 
 /**
@@ -101,7 +113,14 @@ export function defineCommand<Options>(
       }
       const args = parseCommandArgs(spec, argv);
       if (args.quiet) log.setLevel("warn");
-      await def.run(def.options(args, computeOptions(args)));
+      const options = def.options(args, computeOptions(args));
+      if (def.cluster) {
+        const o = options as Record<string, unknown>;
+        if (await runClustered(def.cluster, args, o)) return;
+        // A large run goes in resumable tiles: killed, the same command continues it.
+        if (await runResumable(def.cluster, o)) return;
+      }
+      await def.run(options);
     },
   };
 }

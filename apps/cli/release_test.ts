@@ -5,6 +5,8 @@
  * pool's worker module, and uploads the binaries to the release.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { posix } from "node:path";
+import { PLOT_ASSETS } from "@vinsar/plot/assets";
 import { parse } from "yaml";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -12,6 +14,8 @@ const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
 
 /** The worker module the pool starts (see WORKER_URL in executor.ts). */
 const WORKER = "packages/steps/pipeline/worker.ts";
+/** The chart thread's worker module (see CHART_WORKER_URL in chart_thread.ts). */
+const CHART_WORKER = "packages/plot/chart_worker.ts";
 
 /** The five release targets: `deno compile --target` triples. */
 const TARGETS = [
@@ -117,4 +121,21 @@ Deno.test("release.yml: tag-triggered deno compile of five targets, worker inclu
   // `deno task compile` carries the worker too.
   const tasks = JSON.parse(read("deno.json")).tasks as Record<string, string>;
   ok(tasks.compile!.includes(`--include ${WORKER}`), tasks.compile);
+});
+
+Deno.test("deno task compile: includes the chart thread's worker, the font and resvg's wasm", () => {
+  const tasks = JSON.parse(read("deno.json")).tasks as Record<string, string>;
+  const words = tasks.compile!.split(/\s+/);
+  const included = words.flatMap((w, i) => w === "--include" ? [words[i + 1]!] : []);
+  ok(
+    read("packages/plot/chart_thread.ts").includes(`"./chart_worker.ts"`),
+    "chart_thread.ts no longer starts chart_worker.ts: update --include",
+  );
+  // assets.ts looks under the workspace's node_modules/<package>/ (a binary's copy of them).
+  const assets = PLOT_ASSETS.map((a) => posix.join("node_modules", a.pkg, a.sub, a.file));
+  for (const path of [CHART_WORKER, ...assets]) {
+    ok(included.includes(path), `the compile task does not --include ${path}: ${tasks.compile}`);
+    ok(Deno.statSync(new URL(path, ROOT)).isFile, `${path} is missing`);
+  }
+  strictEqual(words.at(-1), "apps/cli/main.ts");
 });

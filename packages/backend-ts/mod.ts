@@ -12,6 +12,7 @@ import { rampRowSums } from "./ramp_row_sums.ts";
 import { maskedSquareSums } from "./masked_square_sums.ts";
 import { fitSeriesFloat32 } from "./fit_series.ts";
 import { removeRampRows } from "./remove_ramp_rows.ts";
+import { networkLanesKernel } from "./network_lanes.ts";
 
 export {
   assembleNormalEquations,
@@ -19,6 +20,7 @@ export {
   fitSeriesFloat32,
   groupedSquaredNorms,
   maskedSquareSums,
+  networkLanesKernel,
   rampRowSums,
   removeRampRows,
   sparseCholeskySolve,
@@ -38,6 +40,7 @@ export function createTsSolver(): Solver {
     maskedSquareSums,
     fitSeriesFloat32,
     removeRampRows,
+    invertNetworkLanes: networkLanesKernel(),
   };
 }
 

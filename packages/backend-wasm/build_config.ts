@@ -16,10 +16,11 @@ export const SOURCES: readonly string[] = [
   "masked_square_sums.c",
   "fit_series.c",
   "remove_ramp_rows.c",
+  "network_lanes.c",
 ];
 
 /** Headers in `src/` (part of the hash, not of the command line). */
-export const HEADERS: readonly string[] = ["kernels.h"];
+export const HEADERS: readonly string[] = ["kernels.h", "cholesky_tile.h", "coherence_poly.h"];
 
 /**
  * clang flags. Fixed, with no path or timestamp, so the output is byte-reproducible:

@@ -9,6 +9,7 @@ import type { CholeskyPlan, NetworkScatter, ScratchBounded, Solver } from "@vins
 import { gatherLanes, scatterLanes, WasmArena } from "./wasm_memory.ts";
 import { bindDgemm } from "./wasm_dgemm.ts";
 import { bindReductions } from "./wasm_reductions.ts";
+import { bindNetworkLanes } from "./wasm_network_lanes.ts";
 import type { KernelExports } from "./kernel_exports.ts";
 
 export type { KernelExports } from "./kernel_exports.ts";
@@ -213,6 +214,11 @@ export function wasmSolverFromInstance(
     sparseCholeskySolveRange,
     assembleNormalEquations,
     temporalCoherence,
+    invertNetworkLanes: bindNetworkLanes(
+      k,
+      arena,
+      profile ? (t0, t1, t2, t3) => record("invertNetworkLanes", t0, t1, t2, t3) : null,
+    ),
     ...bindReductions(
       k,
       arena,

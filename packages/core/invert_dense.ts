@@ -1,21 +1,22 @@
 /**
- * The path of the network inversion for the rare pixel whose valid network is
- * disconnected (or whose batched factorization failed): MintPy's minimum-norm least-squares
- * answer (`scipy.linalg.lstsq` of `B*w` for the minimum-norm velocity, `A*w` for the
- * minimum-norm phase) computed from the structure of the network instead of an SVD.
+ * The fallback of the network inversion for the rare pixel whose batched sparse
+ * factorization failed numerically (the matrix is not positive definite in floating point),
+ * one pixel at a time: MintPy's minimum-norm least-squares answer (`scipy.linalg.lstsq` of
+ * `B*w` for the minimum-norm velocity, `A*w` for the minimum-norm phase). Disconnected
+ * pixels normally never come here: the batched path grounds their floating components
+ * (`_network_components.ts`).
  *
  * The least-squares solutions differ by a constant phase on each connected component of
  * the valid network (the null space of A); fixing one date per component gives a positive
- * definite weighted Laplacian, solved by a dense Cholesky. The minimum-norm solution is
- * that particular solution projected orthogonally to the null space: in phase, each
- * floating component gets zero mean; in velocity, the null vectors are `T^-1 1_C` (T the
- * cumulative sum of velocity times time step), a small d x d projection. This is exactly
- * the SVD answer whenever the only tiny singular values are the components' (the rcond
- * cut-off of 1e-5 removes exactly those), at a fraction of the cost.
+ * definite weighted Laplacian, solved by a dense Cholesky, then projected orthogonally to
+ * the null space (`minNormSeries`). When that dense Cholesky fails too, the pixel is solved
+ * as MintPy does, by an SVD with the relative cut-off.
  * @module
  */
 import { type InversionQuality, unweightedResidualUndefined } from "./inversion_residual.ts";
 import { designMatrixA, designMatrixB, type Network, pseudoInverse } from "./network.ts";
+import type { InversionResult, InversionSettings } from "./invert_types.ts";
+import { denseCholeskyFactor, denseCholeskySolve, minNormSeries } from "./_network_components.ts";
 
 /** Largest number of cached factorizations of the unweighted path. */
 const MAX_CACHE = 1024;
@@ -103,14 +104,45 @@ export class DenseNetworkSolver {
       if (u1 >= 0) x[u1] -= w * y[i]!;
       if (u2 >= 0) x[u2] += w * y[i]!;
     }
-    choleskySolve(chol, m, x);
+    denseCholeskySolve(chol, m, x);
     const p = new Float64Array(N);
     for (let d = 0; d < N; d++) if (unknown[d]! >= 0) p[d] = x[unknown[d]!]!;
 
     const quality = this.#qualityOf(obsIdx, nv, y, p, sqrtW === null, prep.count === 1);
-    if (this.#minNormVelocity) this.#minNormVelocityTs(prep, p, ts);
-    else this.#minNormPhaseTs(prep, p, ts);
+    minNormSeries(net, prep, this.#minNormVelocity, p, ts);
     return quality;
+  }
+
+  /**
+   * Invert pixel `p` of a prepared block (K x P observations, NaN where not used) into the
+   * block's outputs, scaled by `settings.phaseToRange`.
+   */
+  solveBlockPixel(
+    phase: Float32Array,
+    coherence: Float32Array | null,
+    P: number,
+    p: number,
+    settings: Pick<InversionSettings, "weights" | "phaseToRange">,
+    out: InversionResult,
+  ): void {
+    const K = this.#net.date1.length, N = this.#net.dates.length;
+    const obsIdx = new Int32Array(K), y = new Float64Array(K);
+    const sw = coherence ? new Float64Array(K) : null;
+    let nv = 0;
+    for (let k = 0; k < K; k++) {
+      const v = phase[k * P + p]!;
+      if (v !== v) continue;
+      obsIdx[nv] = k;
+      y[nv] = v;
+      if (sw) sw[nv] = settings.weights.sqrtWeight(coherence![k * P + p]!);
+      nv++;
+    }
+    const ts = new Float64Array(N);
+    const tcoh = this.solve(obsIdx, nv, y, sw, ts);
+    const scale = Math.fround(settings.phaseToRange);
+    for (let d = 0; d < N; d++) out.ts[d * P + p] = Math.fround(Math.fround(ts[d]!) * scale);
+    out.temporalCoherence[p] = tcoh;
+    out.numInvObs[p] = nv;
   }
 
   /**
@@ -225,94 +257,7 @@ export class DenseNetworkSolver {
         chol[Math.max(u1, u2) * m + Math.min(u1, u2)] -= w;
       }
     }
-    if (!choleskyFactor(chol, m)) return null;
+    if (!denseCholeskyFactor(chol, m)) return null;
     return { unknown, chol, m, component, count };
-  }
-
-  /** Minimum-norm phase: every component without the reference date gets zero mean. */
-  #minNormPhaseTs(prep: Prepared, p: Float64Array, ts: Float64Array): void {
-    const net = this.#net, N = net.dates.length, refComp = prep.component[net.refIndex]!;
-    const sum = new Float64Array(prep.count), num = new Float64Array(prep.count);
-    for (let d = 0; d < N; d++) {
-      sum[prep.component[d]!] += p[d]!;
-      num[prep.component[d]!]++;
-    }
-    for (let d = 0; d < N; d++) {
-      const c = prep.component[d]!;
-      if (c !== refComp) p[d] = p[d]! - sum[c]! / num[c]!;
-    }
-    // MintPy writes the solution's columns (dates without the reference) after date 0.
-    ts[0] = 0;
-    for (let c = 0; c < N - 1; c++) ts[c + 1] = p[net.dateOfColumn[c]!]!;
-  }
-
-  /**
-   * Minimum-norm velocity: remove from v (velocities between consecutive dates) its
-   * projection on the null vectors z_C = T^-1 1_C of the components C without date 0.
-   */
-  #minNormVelocityTs(prep: Prepared, p: Float64Array, ts: Float64Array): void {
-    const net = this.#net, N = net.dates.length, M = N - 1, dt = net.tbaseDiff;
-    const v = new Float64Array(M);
-    for (let i = 0; i < M; i++) v[i] = (p[i + 1]! - p[i]!) / dt[i]!;
-    const comps: number[] = [];
-    for (let c = 0; c < prep.count; c++) if (c !== prep.component[0]) comps.push(c);
-    const d = comps.length;
-    if (d > 0) {
-      const slot = new Int32Array(prep.count).fill(-1);
-      comps.forEach((c, j) => (slot[c] = j));
-      // z_C[i] = (1_C[i+1] - 1_C[i]) / dt_i: non-zero only where the component changes.
-      const z = new Float64Array(d * M);
-      for (let i = 0; i < M; i++) {
-        const a = slot[prep.component[i]!]!, b = slot[prep.component[i + 1]!]!;
-        if (b >= 0) z[b * M + i] += 1 / dt[i]!;
-        if (a >= 0) z[a * M + i] -= 1 / dt[i]!;
-      }
-      const g = new Float64Array(d * d), r = new Float64Array(d);
-      for (let a = 0; a < d; a++) {
-        for (let i = 0; i < M; i++) r[a] += z[a * M + i]! * v[i]!;
-        for (let b = 0; b <= a; b++) {
-          let s = 0;
-          for (let i = 0; i < M; i++) s += z[a * M + i]! * z[b * M + i]!;
-          g[a * d + b] = s;
-        }
-      }
-      if (choleskyFactor(g, d)) {
-        choleskySolve(g, d, r);
-        for (let a = 0; a < d; a++) for (let i = 0; i < M; i++) v[i] -= z[a * M + i]! * r[a]!;
-      }
-    }
-    ts[0] = 0;
-    for (let i = 0; i < M; i++) ts[i + 1] = ts[i]! + v[i]! * dt[i]!;
-  }
-}
-
-/** In-place dense Cholesky of the lower triangle of an m x m row-major SPD matrix. */
-function choleskyFactor(a: Float64Array, m: number): boolean {
-  for (let j = 0; j < m; j++) {
-    let djj = a[j * m + j]!;
-    for (let k = 0; k < j; k++) djj -= a[j * m + k]! * a[j * m + k]!;
-    if (!(djj > 0)) return false;
-    const ljj = Math.sqrt(djj);
-    a[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let s = a[i * m + j]!;
-      for (let k = 0; k < j; k++) s -= a[i * m + k]! * a[j * m + k]!;
-      a[i * m + j] = s / ljj;
-    }
-  }
-  return true;
-}
-
-/** Solve `L L^T x = b` in place with the factor of {@link choleskyFactor}. */
-function choleskySolve(l: Float64Array, m: number, b: Float64Array): void {
-  for (let i = 0; i < m; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * m + k]! * b[k]!;
-    b[i] = s / l[i * m + i]!;
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < m; k++) s -= l[k * m + i]! * b[k]!;
-    b[i] = s / l[i * m + i]!;
   }
 }

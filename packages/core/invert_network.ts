@@ -2,121 +2,37 @@
  * MintPy's network inversion (`ifgram_inversion.py`) of one block of pixels, batched:
  * observations are referenced and masked, pixels with no data are skipped, and every pixel
  * whose valid network is connected is solved by the weighted normal equations with one
- * sparse Cholesky plan shared by all pixels, vectorized across pixel lanes. Only pixels
- * whose valid network is disconnected take the dense minimum-norm SVD path, which gives
- * MintPy's answer exactly; for connected networks both give the unique least-squares
- * solution.
+ * sparse Cholesky plan shared by all pixels, vectorized across pixel lanes. A pixel whose
+ * valid network is disconnected is solved in the same lanes, with one date of each
+ * floating component grounded, then projected onto MintPy's minimum-norm solution
+ * (`_network_components.ts`); only a pixel whose factorization fails numerically takes the
+ * dense per-pixel path.
  * @module
  */
 import { DenseNetworkSolver } from "./invert_dense.ts";
 import {
-  type InversionQuality,
-  residualNorm,
-  unweightedResidualUndefined,
-} from "./inversion_residual.ts";
+  groundSplitLane,
+  LaneComponents,
+  minNormSeries,
+  type NetworkSplit,
+} from "./_network_components.ts";
+import { residualNorm, unweightedResidualUndefined } from "./inversion_residual.ts";
+import { type LaneWeightTable, laneWeightTable } from "./_lane_weights.ts";
+import { prepareInversionBlock } from "./_prepare_block.ts";
 import { type NetworkSystem, planNetworkSystem } from "./invert_system.ts";
 import type { Network } from "./network.ts";
 import type { Solver } from "./solver.ts";
-import type { ObservationWeights } from "./weights.ts";
+import {
+  type InversionBlock,
+  type InversionCounts,
+  type InversionResult,
+  type InversionSettings,
+  type InversionTiming,
+  zeroInversionCounts,
+  zeroInversionTiming,
+} from "./invert_types.ts";
 
-/**
- * Datasets MintPy can mask observations with (`--mask-dset`): coherence, connected
- * components, offset SNR, or an offset Std (`azimuthOffsetStd`, `rangeOffsetStd`; masked by
- * `maskByOffsetStd` before the inversion, which needs a median over MintPy's patch).
- */
-export type MaskDataset = "coherence" | "connectComponent" | "offsetSNR" | `${string}OffsetStd`;
-
-/** Settings of one inversion run. */
-export interface InversionSettings {
-  /**
-   * Weights (`-w`) from coherence (`CoherenceWeights`) or from the offset Std
-   * (`OffsetStdWeights`); `weights.unweighted` for `-w no`.
-   */
-  weights: ObservationWeights;
-  /** Minimum-norm velocity (default) rather than minimum-norm phase (`--min-norm-phase`). */
-  minNormVelocity: boolean;
-  /** Every date (but the reference date) needs this many valid interferograms. */
-  minRedundancy: number;
-  /** Observation mask dataset and threshold (`--mask-dset`, `--mask-thres`). */
-  maskDataset: MaskDataset | null;
-  maskThreshold: number;
-  /** Zero phase means no data (true for phase datasets). */
-  zeroIsNoData: boolean;
-  /**
-   * Metres per unit of observation: `-WAVELENGTH / (4 pi)` for phase, the offset pixel size
-   * for offsets (`offsetUnit`), 1 to keep the observation's unit.
-   */
-  phaseToRange: number;
-  /**
-   * The quality output: `temporalCoherence` (default; 0 where not inverted) or `residual`
-   * (offsets: the norm of the unweighted residual, NaN where not inverted).
-   */
-  quality?: InversionQuality;
-  /** Relative singular-value cut-off of the dense path (MintPy: 1e-5). */
-  rcond?: number;
-  /** Pixels per batched solve (default 128). */
-  lanes?: number;
-}
-
-/** One block of P pixels; per-interferogram arrays are K x P, pixel-fastest (HDF5 order). */
-export interface InversionBlock {
-  /** Number of pixels P. */
-  pixels: number;
-  /** Observations (radians), K x P; modified in place (referenced, NaN where no data). */
-  phase: Float32Array;
-  /** Phase of each interferogram at the reference pixel (zeros with `--skip-ref`), K. */
-  refPhase: Float32Array;
-  /** What the weights are computed from (coherence, or the offset Std), K x P, needed unless unweighted. */
-  coherence?: Float32Array;
-  /** The mask dataset, K x P, when `maskDataset` is set. */
-  maskData?: Float32Array;
-  /** Pixels to invert (0: skip, e.g. water or zero average coherence), P. */
-  pixelMask?: Uint8Array;
-}
-
-/** Outputs of one block, in the layout of MintPy's files. */
-export interface InversionResult {
-  /** Displacement time-series (m), N x P, first date 0. */
-  ts: Float32Array;
-  /** Temporal coherence, or with quality `residual` the residual norm (NaN: not inverted), P. */
-  temporalCoherence: Float32Array;
-  /** Number of observations used, P (0 for skipped pixels). */
-  numInvObs: Float32Array;
-}
-
-/** How many pixels took each path. */
-export interface InversionCounts {
-  pixels: number;
-  /** Skipped: masked out, or no valid observation. */
-  skipped: number;
-  /** Failed the minimum-redundancy check (outputs 0). */
-  redundancy: number;
-  /** Solved by the batched sparse Cholesky. */
-  cholesky: number;
-  /** Solved by the dense SVD because their valid network is disconnected. */
-  svd: number;
-  /** Connected, but the Cholesky failed numerically; solved by the dense SVD. */
-  choleskyFallback: number;
-}
-
-/** Milliseconds spent in each stage. */
-export interface InversionTiming {
-  prepare: number;
-  gather: number;
-  solve: number;
-  coherence: number;
-  dense: number;
-}
-
-/** Counts of no pixels, to add blocks' counts into. */
-export function zeroInversionCounts(): InversionCounts {
-  return { pixels: 0, skipped: 0, redundancy: 0, cholesky: 0, svd: 0, choleskyFallback: 0 };
-}
-
-/** Timings of nothing yet, to add blocks' timings into. */
-export function zeroInversionTiming(): InversionTiming {
-  return { prepare: 0, gather: 0, solve: 0, coherence: 0, dense: 0 };
-}
+export * from "./invert_types.ts";
 
 /** Inverts blocks of pixels of one network with one setting. */
 export class NetworkInverter {
@@ -140,13 +56,23 @@ export class NetworkInverter {
   readonly #status: Uint8Array;
   readonly #tsB: Float64Array;
   readonly #tcoh: Float64Array;
-  readonly #parent: Int32Array;
-  readonly #count: Int32Array;
+  readonly #components: LaneComponents;
+  /** Components of each lane of the batch whose valid network is disconnected, else null. */
+  readonly #split: Array<NetworkSplit | null>;
   readonly #nObs: Int32Array;
   readonly #weightOf: (coherence: number) => number;
+  /** Lanes are gathered by the solver from the float32 block (`invertNetworkLanes`). */
+  readonly #fused: boolean;
+  readonly #table: LaneWeightTable | null;
+  readonly #datePosition: Int32Array;
+  readonly #pixel: Int32Array;
+  readonly #laneJ: Int32Array;
+  readonly #laneP: Int32Array;
+  /** Valid observations of each pixel of the block (counted by `#prepare`). */
+  #pixelObs = new Int32Array(0);
   /** Redundancy and connectivity of the whole network (pixels with every observation). */
   readonly #fullMinCount: number;
-  readonly #fullConnected: boolean;
+  readonly #fullSplit: NetworkSplit | null;
 
   constructor(network: Network, settings: InversionSettings, solver: Solver) {
     if (settings.maskDataset?.endsWith("OffsetStd")) {
@@ -178,14 +104,25 @@ export class NetworkInverter {
     this.#status = new Uint8Array(L);
     this.#tsB = new Float64Array(N * L);
     this.#tcoh = new Float64Array(L);
-    this.#parent = new Int32Array(N);
-    this.#count = new Int32Array(N);
+    this.#components = new LaneComponents(network, this.system.plan);
+    this.#split = new Array<NetworkSplit | null>(L).fill(null);
     this.#nObs = new Int32Array(L);
     this.#weightOf = settings.weights.squaredWeightFunction();
+    this.#table = laneWeightTable(settings.weights);
+    this.#fused = solver.invertNetworkLanes !== undefined && settings.quality !== "residual" &&
+      (settings.weights.unweighted || this.#table !== null);
+    const { plan } = this.system;
+    this.#datePosition = Int32Array.from(
+      { length: N },
+      (_, d) => network.columnOfDate[d]! < 0 ? -1 : plan.position[network.columnOfDate[d]!]!,
+    );
+    this.#pixel = new Int32Array(L);
+    this.#laneJ = new Int32Array(L);
+    this.#laneP = new Int32Array(L);
     const all = new Uint8Array(K).fill(1);
-    const full = this.#laneStatus(all, 1, 0);
+    const full = this.#components.status(all, 1, 0);
     this.#fullMinCount = full.minCount;
-    this.#fullConnected = full.connected;
+    this.#fullSplit = full.split;
   }
 
   /**
@@ -217,68 +154,43 @@ export class NetworkInverter {
         numInvObs: new Float32Array(P),
       };
     let t = performance.now();
-    const candidates = this.#prepare(block);
+    if (this.#pixelObs.length < P) this.#pixelObs = new Int32Array(P);
+    const candidates = prepareInversionBlock(block, this.#s, K, this.#pixelObs);
     this.timing.prepare += performance.now() - t;
     this.counts.pixels += P;
     this.counts.skipped += P - candidates.length;
     const coherence = this.#s.weights.unweighted ? null : block.coherence!;
     for (let b0 = 0; b0 < candidates.length; b0 += this.#lanes) {
       const idx = candidates.subarray(b0, Math.min(candidates.length, b0 + this.#lanes));
+      const dense: number[] = [];
+      if (this.#fused) this.#solveFused(block.phase, coherence, P, idx, dense, out);
+      else {
+        t = performance.now();
+        const solvable = this.#gather(block.phase, coherence, P, idx);
+        this.timing.gather += performance.now() - t;
+        if (solvable.length > 0) this.#solveBatch(idx, solvable, dense, P, out);
+      }
       t = performance.now();
-      const { connected, dense } = this.#gather(block.phase, coherence, P, idx);
-      this.timing.gather += performance.now() - t;
-      if (connected.length > 0) this.#solveConnected(idx, connected, dense, P, out);
-      t = performance.now();
-      for (const l of dense) this.#solveDense(block.phase, coherence, P, idx[l]!, out);
+      for (const l of dense) {
+        this.#dense.solveBlockPixel(block.phase, coherence, P, idx[l]!, this.#s, out);
+      }
       this.timing.dense += performance.now() - t;
     }
     return out;
   }
 
   /**
-   * Reference, mask and convert no-data observations to NaN, in place.
-   * @returns the pixels to invert (unmasked, at least one valid observation).
-   */
-  #prepare(block: InversionBlock): Int32Array {
-    const K = this.network.date1.length, P = block.pixels, s = this.#s;
-    const phase = block.phase;
-    const anyValid = new Uint8Array(P);
-    const thres = Math.fround(s.maskThreshold);
-    for (let k = 0; k < K; k++) {
-      const ref = block.refPhase[k]!, o = k * P;
-      const m = s.maskDataset ? block.maskData! : null;
-      const byComponent = s.maskDataset === "connectComponent";
-      for (let p = 0; p < P; p++) {
-        let v = phase[o + p]!;
-        // MintPy references non-zero values only, then treats zero as no data.
-        if (v !== 0) v = Math.fround(v - ref);
-        if (v === 0 && s.zeroIsNoData) v = NaN;
-        if (m) {
-          const mv = m[o + p]! === m[o + p]! ? m[o + p]! : 0;
-          if (byComponent ? mv === 0 : !(mv >= thres)) v = NaN;
-        }
-        phase[o + p] = v;
-        if (v === v) anyValid[p] = 1;
-      }
-    }
-    const list: number[] = [];
-    for (let p = 0; p < P; p++) {
-      if (anyValid[p] && (!block.pixelMask || block.pixelMask[p])) list.push(p);
-    }
-    return Int32Array.from(list);
-  }
-
-  /**
    * Gather a batch into the lane buffers with the weights; check redundancy and
-   * connectivity of each lane (pixels with every observation share the network's).
-   * @returns lanes solved by Cholesky, and lanes for the dense path.
+   * connectivity of each lane (pixels with every observation share the network's), keeping
+   * the components of the disconnected ones in `#split`.
+   * @returns the lanes to solve (those passing the redundancy check).
    */
   #gather(
     phase: Float32Array,
     coherence: Float32Array | null,
     P: number,
     idx: Int32Array,
-  ): { connected: number[]; dense: number[] } {
+  ): number[] {
     const K = this.network.date1.length, L = idx.length;
     const obs = this.#obs, w = this.#w, use = this.#use, nObs = this.#nObs;
     const weightOf = this.#weightOf;
@@ -299,80 +211,115 @@ export class NetworkInverter {
         }
       }
     }
-    const connected: number[] = [], dense: number[] = [];
-    const minRedun = this.#s.minRedundancy;
+    const solvable: number[] = [];
+    const minRedun = this.#s.minRedundancy, split = this.#split;
     for (let l = 0; l < L; l++) {
       const st = nObs[l] === K
-        ? { minCount: this.#fullMinCount, connected: this.#fullConnected }
-        : this.#laneStatus(use, L, l);
+        ? { minCount: this.#fullMinCount, split: this.#fullSplit }
+        : this.#components.status(use, L, l);
+      split[l] = st.split;
       if (st.minCount < minRedun) this.counts.redundancy++;
-      else if (st.connected) connected.push(l);
       else {
-        dense.push(l);
-        this.counts.svd++;
+        solvable.push(l);
+        if (st.split) this.counts.svd++;
       }
     }
-    return { connected, dense };
+    return solvable;
   }
 
   /**
-   * Fewest observations of a date (the reference date excepted) and connectivity of the
-   * valid network of lane `l` of a lane-fastest `use` mask with `lanes` lanes.
+   * A batch gathered by the solver straight from the float32 block, with the weights
+   * (`invertNetworkLanes`): no float64 copy here; only pixels missing an observation get a
+   * look at their network (redundancy, components).
    */
-  #laneStatus(
-    use: ArrayLike<number>,
-    lanes: number,
-    l: number,
-  ): { minCount: number; connected: boolean } {
-    const net = this.network, K = net.date1.length, N = net.dates.length;
-    const parent = this.#parent, count = this.#count;
-    for (let d = 0; d < N; d++) {
-      parent[d] = d;
-      count[d] = 0;
-    }
-    let groups = N;
-    for (let k = 0; k < K; k++) {
-      if (!use[k * lanes + l]) continue;
-      const d1 = net.date1[k]!, d2 = net.date2[k]!;
-      count[d1]++;
-      count[d2]++;
-      // Union-find with path halving.
-      let a = d1, b = d2;
-      while (parent[a] !== a) a = parent[a] = parent[parent[a]!]!;
-      while (parent[b] !== b) b = parent[b] = parent[parent[b]!]!;
-      if (a !== b) {
-        parent[a] = b;
-        groups--;
+  #solveFused(
+    phase: Float32Array,
+    coherence: Float32Array | null,
+    P: number,
+    idx: Int32Array,
+    dense: number[],
+    out: InversionResult,
+  ): void {
+    let t = performance.now();
+    const net = this.network, K = net.date1.length, L = idx.length;
+    const nObs = this.#nObs, split = this.#split, pixelObs = this.#pixelObs;
+    const minRedun = this.#s.minRedundancy;
+    const solvable: number[] = [], ground: number[] = [];
+    for (let l = 0; l < L; l++) {
+      const p = idx[l]!, n = nObs[l] = pixelObs[p]!;
+      const st = n === K
+        ? { minCount: this.#fullMinCount, split: this.#fullSplit }
+        : this.#components.status(phase, P, p, true);
+      split[l] = st.split;
+      if (st.minCount < minRedun) {
+        this.counts.redundancy++;
+        continue;
       }
+      if (st.split) {
+        this.counts.svd++;
+        for (const e of st.split.ground) ground.push(solvable.length, e);
+      }
+      solvable.push(l);
     }
-    let minCount = Infinity;
-    for (let d = 0; d < N; d++) {
-      if (d !== net.refIndex && count[d]! < minCount) minCount = count[d]!;
-    }
-    return { minCount, connected: groups === 1 };
+    this.timing.gather += performance.now() - t;
+    const nc = solvable.length;
+    if (nc === 0) return;
+    t = performance.now();
+    const pixel = this.#pixel, table = this.#table;
+    for (let j = 0; j < nc; j++) pixel[j] = idx[solvable[j]!]!;
+    this.#solver.invertNetworkLanes!({
+      plan: this.system.plan,
+      scatter: this.system.scatter,
+      numDates: net.dates.length,
+      date1: net.date1,
+      date2: net.date2,
+      datePosition: this.#datePosition,
+      lanes: nc,
+      phase,
+      weightSource: coherence,
+      stride: P,
+      pixel,
+      weightTable: table?.table ?? null,
+      weightMin: table?.min ?? 0,
+      weightLo: table?.lo ?? 0,
+      weightHi: table?.hi ?? 0,
+      weightStep: table?.step ?? 1,
+      ground: Int32Array.from(ground),
+      numGround: ground.length / 2,
+      phases: this.#tsB,
+      quality: this.#tcoh,
+      status: this.#status,
+    });
+    this.timing.solve += performance.now() - t;
+    t = performance.now();
+    this.#writeOutputs(idx, solvable, this.#tsB, this.#tcoh, this.#status, dense, P, out);
+    this.timing.coherence += performance.now() - t;
   }
 
-  /** Batched Cholesky of the connected lanes, their temporal coherence and outputs. */
-  #solveConnected(
+  /**
+   * Batched Cholesky of the lanes `solvable` (disconnected ones grounded), their temporal
+   * coherence and outputs; lanes whose factorization fails are added to `dense`.
+   */
+  #solveBatch(
     idx: Int32Array,
-    connected: number[],
+    solvable: number[],
     dense: number[],
     P: number,
     out: InversionResult,
   ): void {
     const net = this.network, K = net.date1.length, N = net.dates.length, L = idx.length;
     const { plan, scatter } = this.system;
-    const nc = connected.length;
+    const nc = solvable.length;
     let obs = this.#obs, w = this.#w, use = this.#use;
     if (nc < L) {
-      // Compact the connected lanes so the solver only sees pixels it can solve.
+      // Compact the solvable lanes so the solver only sees pixels it can solve.
       obs = this.#cObs;
       w = this.#cW;
       use = this.#cUse;
       for (let k = 0; k < K; k++) {
         const o = k * L, c = k * nc;
         for (let j = 0; j < nc; j++) {
-          const l = connected[j]!;
+          const l = solvable[j]!;
           obs[c + j] = this.#obs[o + l]!;
           w[c + j] = this.#w[o + l]!;
           use[c + j] = this.#use[o + l]!;
@@ -380,8 +327,12 @@ export class NetworkInverter {
       }
     }
     let t = performance.now();
-    const values = this.#values, rhs = this.#rhs, status = this.#status;
+    const values = this.#values, rhs = this.#rhs, status = this.#status, split = this.#split;
     this.#solver.assembleNormalEquations(plan, scatter, nc, obs, w, values, rhs);
+    for (let j = 0; j < nc; j++) {
+      const sp = split[solvable[j]!];
+      if (sp) groundSplitLane(sp, values, nc, j);
+    }
     this.#solver.sparseCholeskySolve(plan, nc, values, rhs, status);
     this.timing.solve += performance.now() - t;
     t = performance.now();
@@ -395,68 +346,93 @@ export class NetworkInverter {
         for (let j = 0; j < nc; j++) tsB[o + j] = rhs[r + j]!;
       }
     }
+    // Residuals do not depend on which least-squares solution: the grounded one will do.
     const tcoh = this.#tcoh;
     const residual = this.#s.quality === "residual";
     if (residual) residualNorm(K, nc, net.date1, net.date2, obs, use, tsB, tcoh);
     else this.#solver.temporalCoherence(K, N, nc, net.date1, net.date2, obs, use, tsB, tcoh);
     this.timing.coherence += performance.now() - t;
-    // Connected lanes have full rank; unweighted, MintPy's lstsq residues also need K > N - 1.
+    this.#writeOutputs(idx, solvable, tsB, tcoh, status, dense, P, out);
+  }
+
+  /**
+   * Outputs of the solved lanes `solvable` of a batch (`nc` = their number) from their
+   * phases `tsB` (N x nc lane-fastest), quality and status; failed lanes go to `dense`.
+   */
+  #writeOutputs(
+    idx: Int32Array,
+    solvable: number[],
+    tsB: Float64Array,
+    tcoh: Float64Array,
+    status: Uint8Array,
+    dense: number[],
+    P: number,
+    out: InversionResult,
+  ): void {
+    const net = this.network, N = net.dates.length, nc = solvable.length;
+    const split = this.#split, residual = this.#s.quality === "residual";
+    // Unweighted, MintPy's lstsq residues need full rank (connected) and K > N - 1.
     const undefinedResidual = residual && this.#s.weights.unweighted;
-    const scale = Math.fround(this.#s.phaseToRange);
+    // Lanes of connected pixels: (lane in the batch, pixel), written date by date below.
+    const laneJ = this.#laneJ, laneP = this.#laneP;
+    let m = 0;
     for (let j = 0; j < nc; j++) {
-      const l = connected[j]!;
+      const l = solvable[j]!, sp = split[l];
       if (status[j] !== 0) {
         // Not positive definite in floating point: the dense path settles it.
-        this.counts.choleskyFallback++;
+        if (!sp) this.counts.choleskyFallback++;
         dense.push(l);
         continue;
       }
-      this.counts.cholesky++;
       const p = idx[l]!;
       out.temporalCoherence[p] =
-        undefinedResidual && unweightedResidualUndefined(this.#nObs[l]!, N, true) ? NaN : tcoh[j]!;
+        undefinedResidual && unweightedResidualUndefined(this.#nObs[l]!, N, !sp) ? NaN : tcoh[j]!;
       out.numInvObs[p] = this.#nObs[l]!;
-      if (this.#s.minNormVelocity) {
-        // MintPy's velocity path gives the time-series relative to the first date.
-        const base = tsB[j]!;
-        for (let d = 0; d < N; d++) {
-          out.ts[d * P + p] = Math.fround(Math.fround(tsB[d * nc + j]! - base) * scale);
+      if (sp) this.#writeSplit(sp, tsB, nc, j, P, p, out.ts);
+      else {
+        laneJ[m] = j;
+        laneP[m++] = p;
+      }
+    }
+    this.counts.cholesky += m;
+    const scale = Math.fround(this.#s.phaseToRange), ts = out.ts;
+    if (this.#s.minNormVelocity) {
+      // MintPy's velocity path gives the time-series relative to the first date.
+      for (let d = 0; d < N; d++) {
+        const o = d * nc, od = d * P;
+        for (let i = 0; i < m; i++) {
+          const j = laneJ[i]!;
+          ts[od + laneP[i]!] = Math.fround(Math.fround(tsB[o + j]! - tsB[j]!) * scale);
         }
-      } else {
-        out.ts[p] = 0;
-        for (let c = 0; c < N - 1; c++) {
-          const d = net.dateOfColumn[c]!;
-          out.ts[(c + 1) * P + p] = Math.fround(Math.fround(tsB[d * nc + j]!) * scale);
+      }
+    } else {
+      for (let i = 0; i < m; i++) ts[laneP[i]!] = 0;
+      for (let c = 0; c < N - 1; c++) {
+        const o = net.dateOfColumn[c]! * nc, od = (c + 1) * P;
+        for (let i = 0; i < m; i++) {
+          ts[od + laneP[i]!] = Math.fround(Math.fround(tsB[o + laneJ[i]!]!) * scale);
         }
       }
     }
   }
 
-  /** One pixel through the dense SVD (MintPy's lstsq). */
-  #solveDense(
-    phase: Float32Array,
-    coherence: Float32Array | null,
+  /** The minimum-norm time-series of lane `j` (of `lanes`) of a disconnected pixel `p`. */
+  #writeSplit(
+    split: NetworkSplit,
+    tsB: Float64Array,
+    lanes: number,
+    j: number,
     P: number,
     p: number,
-    out: InversionResult,
+    ts: Float32Array,
   ): void {
-    const K = this.network.date1.length, N = this.network.dates.length;
-    const obsIdx = new Int32Array(K), y = new Float64Array(K);
-    const sw = coherence ? new Float64Array(K) : null;
-    let nv = 0;
-    for (let k = 0; k < K; k++) {
-      const v = phase[k * P + p]!;
-      if (v !== v) continue;
-      obsIdx[nv] = k;
-      y[nv] = v;
-      if (sw) sw[nv] = this.#s.weights.sqrtWeight(coherence![k * P + p]!);
-      nv++;
-    }
-    const ts = new Float64Array(N);
-    const tcoh = this.#dense.solve(obsIdx, nv, y, sw, ts);
+    const t = performance.now();
+    const N = this.network.dates.length;
+    const phase = new Float64Array(N), series = new Float64Array(N);
+    for (let d = 0; d < N; d++) phase[d] = tsB[d * lanes + j]!;
+    minNormSeries(this.network, split, this.#s.minNormVelocity, phase, series);
     const scale = Math.fround(this.#s.phaseToRange);
-    for (let d = 0; d < N; d++) out.ts[d * P + p] = Math.fround(Math.fround(ts[d]!) * scale);
-    out.temporalCoherence[p] = tcoh;
-    out.numInvObs[p] = nv;
+    for (let d = 0; d < N; d++) ts[d * P + p] = Math.fround(Math.fround(series[d]!) * scale);
+    this.timing.dense += performance.now() - t;
   }
 }

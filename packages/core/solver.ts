@@ -110,6 +110,56 @@ export interface SeriesFit {
   readonly specialSum: Float64Array;
 }
 
+/**
+ * One call of {@link Solver.invertNetworkLanes}: the network inversion of `lanes` pixels
+ * read straight from a float32 block (gather fused into the assembly). For lane `l`, pixel
+ * `c = pixel[l]` and observation `k`, with `v = phase[k * stride + c]`:
+ * - used when `v` is not NaN: `obs_k = v`, `use_k = 1`, and the weight `w_k` is 1 without
+ *   `weightSource`, else `weightTable[trunc((x - weightLo) / weightStep)]` with
+ *   `x = weightSource[k * stride + c]`, first raised to `weightMin` (NaN too), then clamped
+ *   to `[weightLo, weightHi]`; unused: `obs_k = 0`, `use_k = 0`, `w_k = 0`;
+ * - then exactly {@link Solver.assembleNormalEquations} of those, each listed grounding
+ *   `(lane, entry)` replacing `values[entry]` by `2 * values[entry]` when positive, else 1
+ *   (see `_network_components.ts`), {@link Solver.sparseCholeskySolve}, the phases
+ *   `phases[d * lanes + l] = rhs[datePosition[d]]` (0 where `datePosition[d] < 0`), and
+ *   {@link Solver.temporalCoherence} of those phases into `quality`.
+ * The same operations in the same order as those kernels: results are bit-identical.
+ */
+export interface NetworkLanes {
+  readonly plan: CholeskyPlan;
+  readonly scatter: NetworkScatter;
+  readonly numDates: number;
+  /** `numObs` date indices of each observation's first date. */
+  readonly date1: Int32Array;
+  /** `numObs` date indices of each observation's second date. */
+  readonly date2: Int32Array;
+  /** Elimination position of each date's unknown, -1 for the reference date; `numDates`. */
+  readonly datePosition: Int32Array;
+  readonly lanes: number;
+  /** `numObs x stride` observations (radians), pixel-fastest; NaN: not used. */
+  readonly phase: Float32Array;
+  /** `numObs x stride` values the weights come from (coherence), or null: unweighted. */
+  readonly weightSource: Float32Array | null;
+  readonly stride: number;
+  /** Pixel (column of the block) of each lane, `lanes`. */
+  readonly pixel: Int32Array;
+  /** Squared weights by bin (with `weightSource`). */
+  readonly weightTable: Float64Array | null;
+  readonly weightMin: number;
+  readonly weightLo: number;
+  readonly weightHi: number;
+  readonly weightStep: number;
+  /** Groundings: pairs `(lane, entry of L)`, lanes ascending, `2 * numGround` values. */
+  readonly ground: Int32Array;
+  readonly numGround: number;
+  /** Output `numDates * lanes`, lane-fastest: the phase of every date (radians). */
+  readonly phases: Float64Array;
+  /** Output `lanes`: temporal coherence. */
+  readonly quality: Float64Array;
+  /** Output `lanes`: 0 solved, 1 not positive definite. */
+  readonly status: Uint8Array;
+}
+
 /** A compute backend: a named set of batched kernels. */
 export interface Solver {
   /** Backend name as used by `--backend` ("ts", "wasm"). */
@@ -227,6 +277,12 @@ export interface Solver {
    * @returns the number of pixels listed in `fit.special`.
    */
   fitSeriesFloat32(fit: SeriesFit): number;
+
+  /**
+   * Optional: the network inversion of pixel lanes gathered from a float32 block, fused
+   * (see {@link NetworkLanes}); backends without it are driven kernel by kernel.
+   */
+  invertNetworkLanes?(job: NetworkLanes): void;
 
   /**
    * Optional: `length` float32 values in memory where this backend's float32 kernels

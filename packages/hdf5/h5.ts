@@ -300,6 +300,18 @@ export class H5Reader {
     });
   }
 
+  /** Attributes of dataset `name` as strings (MintPy puts e.g. `UNIT` on a dataset). */
+  datasetAttrs(name: string): Attrs {
+    const ds = this.#dataset(name);
+    return guarded(`${this.path}: reading attributes of ${name}`, () => {
+      const out: Attrs = {};
+      for (const [k, a] of Object.entries(ds.attrs as Record<string, any>)) {
+        out[k] = attrValueToString(a.value);
+      }
+      return out;
+    });
+  }
+
   /** Names of the root-level datasets. */
   datasets(): string[] {
     return guarded(
@@ -628,6 +640,7 @@ export class H5Writer {
   #bools = new Map<string, string>();
   /** Datasets made by {@link H5Writer.create}, kept open for the block writes. */
   #datasets = new Map<string, any>();
+  #closed = false;
 
   private constructor(path: string, tmpPath: string, file: any) {
     this.path = path;
@@ -775,6 +788,7 @@ export class H5Writer {
    * stays whole until then), folder synced (the syncs unless `configureCommits({sync: false})`).
    */
   commit(): void {
+    this.#closed = true;
     guarded(`${this.path}: closing`, () => this.#file.close());
     const failed = patchBoolPlaceholders(this.tmpPath, [...this.#bools.values()]);
     if (failed.length > 0) {
@@ -791,9 +805,13 @@ export class H5Writer {
 
   /** Close and delete the partial file. Safe to call after commit. */
   abort(): void {
-    try {
-      this.#file.close();
-    } catch { /* closed */ }
+    // Closing twice makes HDF5 print its error stack: close only a file still open.
+    if (!this.#closed) {
+      this.#closed = true;
+      try {
+        this.#file.close();
+      } catch { /* closed */ }
+    }
     try {
       Deno.removeSync(this.tmpPath);
     } catch { /* gone */ }

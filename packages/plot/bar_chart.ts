@@ -1,15 +1,15 @@
 /**
  * A bar chart over dates (one bar per acquisition) with an optional dashed threshold line,
- * highlighted bars and date labels above chosen bars, rendered to SVG and PNG. Sized like a
+ * highlighted bars and date labels above chosen bars, rendered to SVG, PNG and PDF. Sized like a
  * matplotlib figure (inches x dpi) and readable from a handful to several hundred dates:
  * bars narrow with the date spacing, calendar ticks thin out until their labels fit, and
  * bar labels that would overlap are dropped.
  * @module
  */
-import { decimalYear, parseDate } from "@vinsar/core";
-import type { Rgba } from "./canvas.ts";
-import { GLYPH_ASCENT, GLYPH_DESCENT, textWidth } from "./font.ts";
-import { type Scene, sceneToPng, sceneToSvg, type Shape } from "./scene.ts";
+import { decimalYear, parseDate } from "@vinsar/core/dates";
+import { type Rgba, type Scene, sceneToSvg, type Shape } from "./scene.ts";
+import { sceneToPdf, sceneToPng } from "./render.ts";
+import { CAP_HEIGHT, DESCENT, textWidth } from "./text.ts";
 import { dateTicks, formatTick, niceCeil, niceTicks } from "./ticks.ts";
 
 /** matplotlib's default colour cycle C0, C1 and "darkgray", as MintPy's RMS chart uses. */
@@ -47,6 +47,8 @@ export interface DateBarChartSpec {
   figSize?: readonly [number, number];
   /** Pixels per inch, default 200. */
   dpi?: number;
+  /** Font size in points, default 10 (matplotlib's). */
+  fontSize?: number;
   /** Years per major tick (MintPy's `--tick-year-num`), default 1. */
   tickYearNum?: number;
 }
@@ -68,9 +70,10 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
   const dpi = spec.dpi ?? 200;
   const [wIn, hIn] = spec.figSize ?? [5, 3];
   const width = Math.round(wIn * dpi), height = Math.round(hIn * dpi);
-  const s = Math.max(1, Math.round(dpi / 70));
-  const small = Math.max(1, s - 1);
-  const lineH = (GLYPH_ASCENT + GLYPH_DESCENT + 3) * s;
+  const s = dpi / 72; // pixels per point
+  const fs = (spec.fontSize ?? 10) * s, small = fs * 0.85;
+  const asc = CAP_HEIGHT * fs, ascSmall = CAP_HEIGHT * small;
+  const lineH = (CAP_HEIGHT + DESCENT) * fs + 4 * s;
   const pad = 3 * s;
   const black = CHART_COLORS.black;
   const shapes: Shape[] = [];
@@ -86,7 +89,7 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
   if (spec.threshold) legend.push({ label: spec.threshold.label, color: black, line: true });
   const swatch = 8 * s, lineSwatch = 16 * s;
   const swatchW = (e: { line: boolean }) => (e.line ? lineSwatch : swatch);
-  const entryW = legend.map((e) => swatchW(e) + 3 * s + textWidth(e.label, s) + 10 * s);
+  const entryW = legend.map((e) => swatchW(e) + 3 * s + textWidth(e.label, fs) + 10 * s);
   const legendRows: number[][] = [];
   let rowW = 0;
   entryW.forEach((w, i) => {
@@ -114,7 +117,7 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
   const ymax = niceCeil(needY, 5);
   const yt = niceTicks(0, ymax, 5);
   const yLabels = yt.ticks.map((v) => formatTick(v, yt.step));
-  const left = pad + lineH + Math.max(...yLabels.map((l) => textWidth(l, s))) + 3 * s;
+  const left = pad + lineH + Math.max(...yLabels.map((l) => textWidth(l, fs))) + 3 * s;
   const right = width - pad - 2 * s;
   const plotW = right - left, plotH = bottom - top;
 
@@ -155,7 +158,7 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
   }
 
   // Frame, ticks (inward on all sides, as MintPy's chart) and labels.
-  const lw = Math.max(1, Math.round(s / 2));
+  const lw = 0.8 * s; // matplotlib's axes line width, 0.8 pt
   shapes.push({
     kind: "rect",
     x: left,
@@ -189,14 +192,14 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
     shapes.push({
       kind: "text",
       x: left - 2 * s,
-      y: y + (GLYPH_ASCENT * s) / 2,
+      y: y + asc / 2,
       text: yLabels[i]!,
       color: black,
-      scale: s,
+      size: fs,
       anchor: "end",
     });
   });
-  const dt = dateTicks(x0, x1, plotW / (x1 - x0), (l) => textWidth(l, s), spec.tickYearNum ?? 1);
+  const dt = dateTicks(x0, x1, plotW / (x1 - x0), (l) => textWidth(l, fs), spec.tickYearNum ?? 1);
   for (const m of dt.minor) {
     const x = px(m);
     shapes.push({
@@ -239,25 +242,25 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
       width: lw,
     });
     // A label that would run off the figure (or into the y labels) is left out.
-    const half = textWidth(m.label, s) / 2;
+    const half = textWidth(m.label, fs) / 2;
     if (x - half < left - 2 * s || x + half > width - s) continue;
     shapes.push({
       kind: "text",
       x,
-      y: bottom + 2 * s + GLYPH_ASCENT * s,
+      y: bottom + 2 * s + asc,
       text: m.label,
       color: black,
-      scale: s,
+      size: fs,
       anchor: "middle",
     });
   }
   shapes.push({
     kind: "text",
-    x: pad + GLYPH_ASCENT * s,
+    x: pad + asc,
     y: top + plotH / 2,
     text: spec.yLabel,
     color: black,
-    scale: s,
+    size: fs,
     anchor: "middle",
     rotate: -90,
   });
@@ -272,14 +275,14 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
     const cx = Math.min(right - w / 2 - s, Math.max(left + w / 2 + s, px(t[i]!)));
     if (placed.some(([a, b]) => cx + w / 2 + 2 * s > a && cx - w / 2 - 2 * s < b)) continue;
     placed.push([cx - w / 2, cx + w / 2]);
-    const ty = Math.max(top + (GLYPH_ASCENT + 1) * small, py(values[i]!) - 2 * s);
+    const ty = Math.max(top + ascSmall + s, py(values[i]!) - 2 * s);
     // A light backing keeps the label readable over neighbouring bars.
     shapes.push({
       kind: "rect",
       x: cx - w / 2 - small,
-      y: ty - (GLYPH_ASCENT + 1) * small,
+      y: ty - ascSmall - s,
       w: w + 2 * small,
-      h: (GLYPH_ASCENT + 2) * small,
+      h: ascSmall + 2.5 * s,
       fill: [255, 255, 255, 200],
     });
     shapes.push({
@@ -288,7 +291,7 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
       y: ty,
       text: label,
       color: black,
-      scale: small,
+      size: small,
       anchor: "middle",
     });
   }
@@ -299,10 +302,10 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
     shapes.push({
       kind: "text",
       x: left + plotW / 2,
-      y: y + GLYPH_ASCENT * s,
+      y: y + asc,
       text: spec.title,
       color: black,
-      scale: s,
+      size: fs,
       anchor: "middle",
     });
     y += lineH;
@@ -311,7 +314,7 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
     let x = left;
     for (const i of row) {
       const e = legend[i]!;
-      const cy = y + (GLYPH_ASCENT * s) / 2;
+      const cy = y + asc / 2;
       if (e.line) {
         shapes.push({
           kind: "line",
@@ -329,16 +332,16 @@ export function dateBarChartScene(spec: DateBarChartSpec): Scene {
       shapes.push({
         kind: "text",
         x: x + swatchW(e) + 3 * s,
-        y: y + GLYPH_ASCENT * s,
+        y: y + asc,
         text: e.label,
         color: black,
-        scale: s,
+        size: fs,
       });
       x += entryW[i]!;
     }
     y += lineH;
   }
-  return { width, height, background: CHART_COLORS.white, shapes };
+  return { width, height, background: CHART_COLORS.white, shapes, dpi };
 }
 
 /** The chart as an SVG document. */
@@ -347,6 +350,11 @@ export function renderBarChartSvg(spec: DateBarChartSpec): string {
 }
 
 /** The chart as PNG bytes. */
-export function renderBarChartPng(spec: DateBarChartSpec): Uint8Array {
+export function renderBarChartPng(spec: DateBarChartSpec): Promise<Uint8Array> {
   return sceneToPng(dateBarChartScene(spec));
+}
+
+/** The chart as PDF bytes. */
+export function renderBarChartPdf(spec: DateBarChartSpec): Promise<Uint8Array> {
+  return sceneToPdf(dateBarChartScene(spec));
 }

@@ -1,7 +1,7 @@
 /**
  * A line chart with a logarithmic x axis and a linear (from 0) or logarithmic y axis: one line
  * with dots per series and a legend on the right. Laid out as a {@link Scene}, so it renders
- * to SVG (and PNG) like the other charts; the benchmark pages use it for
+ * to SVG (and PNG or PDF) like the other charts; the benchmark pages use it for
  * docs/performance/scaling.svg and docs/performance/grid.svg.
  * @example
  * ```ts
@@ -14,8 +14,7 @@
  * ```
  * @module
  */
-import type { Rgba } from "./canvas.ts";
-import { type Scene, sceneToSvg, type Shape, type TextShape } from "./scene.ts";
+import { type Rgba, type Scene, sceneToSvg, type Shape, type TextShape } from "./scene.ts";
 import { logTicks, niceCeil, niceTicks, shortNumber } from "./ticks.ts";
 
 /** One line of the chart: points `[x, y]` in data units (x > 0; y > 0 with `logY`). */
@@ -46,8 +45,8 @@ export interface LineChartOptions {
 const BLACK: Rgba = [0, 0, 0, 255];
 const WHITE: Rgba = [255, 255, 255, 255];
 const GRID: Rgba = [221, 221, 221, 255];
-/** Text scales: the SVG font size is 9.5 x scale, so about 12 px and 14 px. */
-const TEXT = 1.25, TITLE = 1.5;
+/** Font sizes in px. */
+const TEXT = 12, TITLE = 14;
 
 /** `#rgb`, `#rrggbb` or `#rrggbbaa` as RGBA. */
 function parseColor(css: string): Rgba {
@@ -74,7 +73,7 @@ export function lineChartScene(o: LineChartOptions): Scene {
   const plotW = W - L - R, plotH = H - T - B, bottom = H - B, right = W - R;
   const shapes: Shape[] = [];
   const text = (x: number, y: number, s: string, extra: Partial<TextShape> = {}) =>
-    shapes.push({ kind: "text", x, y, text: s, color: BLACK, scale: TEXT, ...extra });
+    shapes.push({ kind: "text", x, y, text: s, color: BLACK, size: TEXT, ...extra });
   const line = (x0: number, y0: number, x1: number, y1: number, stroke = BLACK, width = 1) =>
     shapes.push({ kind: "line", x0, y0, x1, y1, stroke, width });
 
@@ -110,7 +109,7 @@ export function lineChartScene(o: LineChartOptions): Scene {
   }
   line(L, bottom, right, bottom);
   line(L, T, L, bottom);
-  text(W / 2, 20, o.title, { scale: TITLE, anchor: "middle" });
+  text(W / 2, 20, o.title, { size: TITLE, anchor: "middle" });
   text(L + plotW / 2, H - 10, o.xLabel, { anchor: "middle" });
   text(15, T + plotH / 2, o.yLabel, { anchor: "middle", rotate: -90 });
 

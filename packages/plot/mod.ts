@@ -1,8 +1,8 @@
 /**
- * Charts and maps of vinsar, without a graphics dependency: a {@link Scene} of shapes
- * rendered to SVG or PNG (embedded bitmap font, own PNG encoder), the date bar chart of
- * `timeseries_rms`, raster maps with colormaps, and the log-x line chart of the benchmark
- * pages.
+ * Charts and maps of vinsar: a {@link Scene} of shapes written as SVG, rasterized to PNG by
+ * resvg and drawn to PDF by pdfkit, all in DejaVu Sans (matplotlib's font); the date bar
+ * chart of `timeseries_rms`, map figures with matplotlib's colour maps (`view`), the
+ * interferogram network (`plot_network`), and the log-x line chart of the benchmark pages.
  *
  * @example
  * ```ts
@@ -18,12 +18,14 @@
  * @module
  */
 export * from "./bar_chart.ts";
-export * from "./canvas.ts";
+export * from "./chart_thread.ts";
 export * from "./colormap.ts";
-export * from "./font.ts";
 export * from "./line_chart.ts";
-export * from "./png.ts";
+export * from "./map_image.ts";
+export * from "./network_chart.ts";
 export * from "./raster_map.ts";
+export * from "./render.ts";
 export * from "./rms_chart.ts";
 export * from "./scene.ts";
+export * from "./text.ts";
 export * from "./ticks.ts";

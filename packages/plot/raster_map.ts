@@ -1,157 +1,144 @@
 /**
- * A 2-D float map (e.g. velocity) as a PNG with a colour map, a labelled colour bar and a
- * title; NaN (and by default zero, MintPy's "no data" in velocity files) drawn transparent
- * or grey. No I/O: returns the PNG bytes.
+ * Map figures as MintPy's `view.py` draws them: one panel (a velocity, a coherence) with
+ * pixel-number axes, or a grid of panels (one per date of a time-series) sharing one colour
+ * bar; a labelled colour bar, a title, no data transparent, the reference pixel as a black
+ * square. Panels hold already-read (and possibly decimated) images; no I/O here.
  * @module
  */
-import { type Rgba, RgbaCanvas } from "./canvas.ts";
-import { colormap, isDiverging } from "./colormap.ts";
-import { GLYPH_ASCENT, GLYPH_DESCENT, textWidth } from "./font.ts";
-import { formatTick, niceTicks } from "./ticks.ts";
+import { axisRoom, BLACK, colorbarLabelWidth, colorbarShapes, frameShapes } from "./_colorbar.ts";
+import { colorImagePng, type ColorScale } from "./map_image.ts";
+import type { Scene, Shape } from "./scene.ts";
+import { CAP_HEIGHT, textWidth } from "./text.ts";
 
-/** Options of {@link renderMapPng}. */
-export interface MapOptions {
+/** One map panel: `rows x cols` values in display units (row-major, NaN = no data). */
+export interface MapPanel {
+  values: ArrayLike<number>;
+  rows: number;
+  cols: number;
+  /** Panel title (e.g. a date), drawn above it. */
   title?: string;
-  /** Colour-bar label, e.g. "mm/year". */
+}
+
+/** What {@link mapFigureScene} draws around the panels. */
+export interface MapFigureOptions {
+  /** Full image size in pixels (the axis labels count these). */
+  length: number;
+  width: number;
+  scale: ColorScale;
+  /** Figure title; default none. */
+  title?: string;
+  /** Colour-bar label, e.g. "velocity [mm/year]". */
   unit?: string;
-  /** Factor applied to the values before display (e.g. 1000 for m/year -> mm/year). */
-  scale?: number;
-  /** Colour limits in display units; default: 2nd-98th percentiles (symmetric for RdBu). */
-  vmin?: number;
-  vmax?: number;
-  /** Colour map name (see colormap.ts), default "jet". */
-  cmap?: string;
-  /** How NaN / no-data pixels look, default "grey". */
-  nodata?: "transparent" | "grey";
-  /** Treat exact zeros as no data (MintPy's fill value), default true. */
-  zeroIsNoData?: boolean;
-  /** Longest side of the drawn map in pixels, default 640 (small maps are enlarged). */
-  maxSize?: number;
-  /** Mark this pixel (e.g. the reference point) with a small black square. */
+  /** Pixel-number axes (default: true for one panel, false for a grid). */
+  axis?: boolean;
+  /** Colour bar (default true). */
+  cbar?: boolean;
+  /** Reference pixel (full-image row and column), drawn as a black square. */
   marker?: { y: number; x: number };
+  /** Pixels per inch of the figure, default 150. */
+  dpi?: number;
 }
 
-const NODATA_GREY: Rgba = [210, 210, 210, 255];
-const BLACK: Rgba = [0, 0, 0, 255];
+const WHITE = [255, 255, 255, 255] as const;
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const x = (sorted.length - 1) * p, i = Math.floor(x), f = x - i;
-  return i + 1 < sorted.length ? sorted[i]! * (1 - f) + sorted[i + 1]! * f : sorted[i]!;
-}
-
-/** Default colour limits of a map in display units. */
-export function mapLimits(values: ArrayLike<number>, opts: MapOptions = {}): [number, number] {
-  const scale = opts.scale ?? 1, zeroNo = opts.zeroIsNoData ?? true;
-  const v: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (Number.isFinite(x) && !(zeroNo && x === 0)) v.push(x * scale);
+/** Largest panel (px) of `aspect` = length / width fitting `n` in a `w x h` area. */
+function gridLayout(n: number, aspect: number, w: number, h: number, gap: number, head: number) {
+  let best = { cols: 1, rows: n, pw: 0, ph: 0 };
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols);
+    const pw = Math.min((w - gap * (cols - 1)) / cols, ((h - (gap + head) * rows) / rows) / aspect);
+    if (pw > best.pw) best = { cols, rows, pw, ph: pw * aspect };
   }
-  const sorted = Float64Array.from(v).sort();
-  let lo = opts.vmin ?? percentile(sorted, 0.02), hi = opts.vmax ?? percentile(sorted, 0.98);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
-  if (isDiverging(opts.cmap ?? "jet") && opts.vmin === undefined && opts.vmax === undefined) {
-    const m = Math.max(Math.abs(lo), Math.abs(hi));
-    [lo, hi] = [-m, m];
-  }
-  if (!(hi > lo)) [lo, hi] = [lo - 1, lo + 1];
-  return [lo, hi];
+  return best;
 }
 
 /**
- * Render a `length x width` map (row-major values) as PNG bytes.
+ * Lay out a map figure.
  * @example
  * ```ts
- * const png = renderMapPng(new Float32Array([0.01, -0.02, NaN, 0.005]), 2, 2, {
- *   title: "velocity", unit: "mm/year", scale: 1000, cmap: "RdBu_r",
+ * const scene = mapFigureScene([{ values: Float32Array.of(1, 2, 3, 4), rows: 2, cols: 2 }], {
+ *   length: 2, width: 2, scale: { cmap: "jet", vlim: [1, 4] }, unit: "mm/year",
  * });
  * ```
  */
-export function renderMapPng(
-  values: Float32Array | Float64Array,
-  length: number,
-  width: number,
-  opts: MapOptions = {},
-): Uint8Array {
-  if (values.length < length * width) throw new RangeError("Map values fewer than length x width");
-  const scale = opts.scale ?? 1, zeroNo = opts.zeroIsNoData ?? true;
-  const cmap = colormap(opts.cmap ?? "jet");
-  const [vmin, vmax] = mapLimits(values, opts);
-  const maxSize = opts.maxSize ?? 640;
-  const big = Math.max(length, width);
-  // Enlarge small maps by an integer factor; shrink large ones by sampling every d-th pixel.
-  const up = big <= maxSize ? Math.max(1, Math.floor(maxSize / big)) : 1;
-  const down = big > maxSize ? Math.ceil(big / maxSize) : 1;
-  const mw = Math.ceil(width / down) * up, mh = Math.ceil(length / down) * up;
+export function mapFigureScene(panels: readonly MapPanel[], o: MapFigureOptions): Scene {
+  if (!panels.length) throw new RangeError("A map figure needs at least one panel");
+  const dpi = o.dpi ?? 150, pt = dpi / 72;
+  const single = panels.length === 1;
+  const fs = (single ? 10 : 9) * pt, small = single ? fs : 7.5 * pt;
+  const lw = 0.8 * pt, pad = 0.15 * dpi;
+  const axis = o.axis ?? single, cbar = o.cbar ?? true;
+  const aspect = o.length / o.width;
+  const room = axis ? axisRoom(o, small) : { left: 0, bottom: 0 };
+  const titleH = o.title ? 1.8 * fs : 0;
+  const panelHead = single ? 0 : (panels.some((p) => p.title) ? 1.3 * small : 0);
+  const cbW = 0.12 * dpi, cbGap = 0.12 * dpi;
+  const cbRoom = cbar
+    ? cbGap + cbW + 0.7 * fs + colorbarLabelWidth(o.scale, fs) + (o.unit ? 1.8 * fs : 0)
+    : 0;
 
-  const s = 2, pad = 6 * s;
-  const lineH = (GLYPH_ASCENT + GLYPH_DESCENT + 3) * s;
-  const ticks = niceTicks(vmin, vmax, 5);
-  const labels = ticks.ticks.map((t) => formatTick(t, ticks.step));
-  const barW = 7 * s, gap = 6 * s;
-  const labelW = Math.max(...labels.map((l) => textWidth(l, s)), 1);
-  const top = pad + (opts.title ? lineH : 0) + (opts.unit ? lineH : 0);
-  const widthPx = Math.max(
-    pad + mw + gap + barW + 3 * s + labelW + pad,
-    pad + mw + gap + barW / 2 + textWidth(opts.unit ?? "", s) / 2 + pad,
-    pad + textWidth(opts.title ?? "", s) + pad,
-  );
-  const heightPx = top + mh + pad;
-  const cv = new RgbaCanvas(widthPx, heightPx);
-  const nodata: Rgba = opts.nodata === "transparent" ? [0, 0, 0, 0] : NODATA_GREY;
+  // Panel area: one panel 5 inches on its long side; a grid fills 15 x 8 inches (MintPy's).
+  let cols = 1, rows = 1, pw: number, ph: number, gap = 0;
+  if (single) {
+    const long = 5 * dpi;
+    [pw, ph] = aspect >= 1 ? [long / aspect, long] : [long, long * aspect];
+  } else {
+    gap = 0.06 * dpi + room.left;
+    const availW = 15 * dpi - 2 * pad - cbRoom - room.left;
+    const availH = 8 * dpi - 2 * pad - titleH - room.bottom;
+    ({ cols, rows, pw, ph } = gridLayout(panels.length, aspect, availW, availH, gap, panelHead));
+  }
+  const gridW = cols * pw + (cols - 1) * gap, gridH = rows * (ph + panelHead) + (rows - 1) * gap;
+  const titleW = o.title ? textWidth(o.title, fs) : 0;
+  const width = Math.ceil(Math.max(pad + room.left + gridW + cbRoom + pad, titleW + 2 * pad));
+  const height = Math.ceil(pad + titleH + gridH + room.bottom + pad);
+  const x0 = pad + room.left, y0 = pad + titleH;
+  const shapes: Shape[] = [];
 
-  // The map itself.
-  const x0 = pad, y0 = top;
-  for (let oy = 0; oy < mh; oy++) {
-    const r = Math.min(length - 1, Math.floor(oy / up) * down + Math.floor(down / 2));
-    for (let ox = 0; ox < mw; ox++) {
-      const c = Math.min(width - 1, Math.floor(ox / up) * down + Math.floor(down / 2));
-      const v = values[r * width + c]!;
-      const i = ((y0 + oy) * cv.width + x0 + ox) * 4;
-      if (!Number.isFinite(v) || (zeroNo && v === 0)) {
-        cv.data.set(nodata, i);
-        continue;
-      }
-      const rgb = cmap((v * scale - vmin) / (vmax - vmin));
-      cv.data[i] = rgb[0];
-      cv.data[i + 1] = rgb[1];
-      cv.data[i + 2] = rgb[2];
-      cv.data[i + 3] = 255;
+  panels.forEach((p, i) => {
+    const c = i % cols, r = Math.floor(i / cols);
+    const x = x0 + c * (pw + gap), y = y0 + r * (ph + panelHead + gap) + panelHead;
+    shapes.push({
+      kind: "image",
+      x,
+      y,
+      w: pw,
+      h: ph,
+      png: colorImagePng(p.values, p.rows, p.cols, o.scale),
+    });
+    shapes.push(...frameShapes({ x, y, w: pw, h: ph }, o, axis, small, lw));
+    if (p.title && !single) {
+      shapes.push({
+        kind: "text",
+        x: x + pw / 2,
+        y: y - 0.35 * small,
+        text: p.title,
+        color: BLACK,
+        size: small,
+        anchor: "middle",
+      });
     }
-  }
-  cv.line(x0, y0, x0 + mw, y0, BLACK);
-  cv.line(x0, y0 + mh, x0 + mw, y0 + mh, BLACK);
-  cv.line(x0, y0, x0, y0 + mh, BLACK);
-  cv.line(x0 + mw, y0, x0 + mw, y0 + mh, BLACK);
-  if (opts.marker) {
-    const mx = x0 + ((opts.marker.x + 0.5) / down) * up,
-      my = y0 + ((opts.marker.y + 0.5) / down) * up;
-    const h = Math.max(3, up / 2);
-    cv.fillRect(mx - h - 1, my - h - 1, 2 * h + 2, 2 * h + 2, [255, 255, 255, 255]);
-    cv.fillRect(mx - h, my - h, 2 * h, 2 * h, BLACK);
-  }
-
-  // Colour bar with ticks and labels; unit above it; title above the map.
-  const bx = x0 + mw + gap;
-  for (let oy = 0; oy < mh; oy++) {
-    const rgb = cmap(1 - oy / Math.max(1, mh - 1));
-    cv.fillRect(bx, y0 + oy, barW, 1, [rgb[0], rgb[1], rgb[2], 255]);
-  }
-  cv.line(bx, y0, bx + barW, y0, BLACK);
-  cv.line(bx, y0 + mh, bx + barW, y0 + mh, BLACK);
-  cv.line(bx, y0, bx, y0 + mh, BLACK);
-  cv.line(bx + barW, y0, bx + barW, y0 + mh, BLACK);
-  ticks.ticks.forEach((t, i) => {
-    const y = y0 + mh - (t - vmin) / (vmax - vmin) * mh;
-    cv.line(bx + barW - 2 * s, y, bx + barW + 2 * s, y, BLACK, 1);
-    cv.text(bx + barW + 3 * s, y + (GLYPH_ASCENT * s) / 2, labels[i]!, BLACK, { scale: s });
+    if (o.marker) {
+      const s = Math.max(4, 0.06 * Math.min(pw, ph, 0.5 * dpi));
+      const mx = x + (o.marker.x + 0.5) / o.width * pw, my = y + (o.marker.y + 0.5) / o.length * ph;
+      shapes.push({ kind: "rect", x: mx - s / 2, y: my - s / 2, w: s, h: s, fill: BLACK });
+    }
   });
-  if (opts.unit) {
-    cv.text(bx + barW / 2, y0 - 3 * s, opts.unit, BLACK, { scale: s, anchor: "middle" });
+  if (o.title) {
+    shapes.push({
+      kind: "text",
+      x: single ? x0 + pw / 2 : width / 2,
+      y: pad + CAP_HEIGHT * fs,
+      text: o.title,
+      color: BLACK,
+      size: fs,
+      anchor: "middle",
+    });
   }
-  if (opts.title) {
-    cv.text(x0 + mw / 2, pad + GLYPH_ASCENT * s, opts.title, BLACK, { scale: s, anchor: "middle" });
+  if (cbar) {
+    const h = single ? ph : Math.min(gridH, Math.max(3 * dpi, gridH * 0.6));
+    const box = { x: x0 + gridW + cbGap, y: y0 + (gridH - h) / 2, w: cbW, h };
+    shapes.push(...colorbarShapes(o.scale, box, o.unit ?? "", fs, lw));
   }
-  return cv.toPng();
+  return { width, height, background: WHITE, shapes, dpi };
 }

@@ -4,13 +4,11 @@
  * `cutoff x MAD` threshold, laid out like MintPy's `plot_timeseries_rms`.
  * @module
  */
-import { pyFloat, type RmsAnalysis } from "@vinsar/core";
-import {
-  CHART_COLORS,
-  type DateBarChartSpec,
-  renderBarChartPng,
-  renderBarChartSvg,
-} from "./bar_chart.ts";
+import { pyFloat } from "@vinsar/core/py-format";
+import type { RmsAnalysis } from "@vinsar/core/residual-rms";
+import { CHART_COLORS, dateBarChartScene, type DateBarChartSpec } from "./bar_chart.ts";
+import { sceneToPdf, sceneToPng } from "./render.ts";
+import { sceneToSvg } from "./scene.ts";
 
 /** Options of {@link rmsChartSpec}. */
 export interface RmsChartOptions {
@@ -61,13 +59,14 @@ export function rmsChartSpec(
   };
 }
 
-/** The RMS chart as SVG text and PNG bytes. */
-export function renderRmsChart(
+/** The RMS chart as SVG text, PNG bytes and PDF bytes (MintPy writes the PDF). */
+export async function renderRmsChart(
   dates: readonly string[],
   analysis: RmsAnalysis,
   cutoff: number,
   opts: RmsChartOptions = {},
-): { svg: string; png: Uint8Array } {
-  const spec = rmsChartSpec(dates, analysis, cutoff, opts);
-  return { svg: renderBarChartSvg(spec), png: renderBarChartPng(spec) };
+): Promise<{ svg: string; png: Uint8Array; pdf: Uint8Array }> {
+  const scene = dateBarChartScene(rmsChartSpec(dates, analysis, cutoff, opts));
+  const [png, pdf] = await Promise.all([sceneToPng(scene), sceneToPdf(scene)]);
+  return { svg: sceneToSvg(scene), png, pdf };
 }

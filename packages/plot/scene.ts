@@ -1,9 +1,17 @@
 /**
- * A chart as a flat list of shapes in pixel coordinates, rendered either to SVG (vector,
- * real fonts) or to PNG (the bitmap font), so both files show the same layout.
+ * A chart as a flat list of shapes in pixel coordinates. {@link sceneToSvg} writes it as SVG
+ * text; `render.ts` turns the same scene into PNG (resvg) and PDF (pdfkit), so every format
+ * shows one layout in one font (DejaVu Sans).
  * @module
  */
-import { type Rgba, RgbaCanvas, type TextAnchor } from "./canvas.ts";
+import { Buffer } from "node:buffer";
+import { FONT_FAMILY } from "./assets.ts";
+
+/** A colour: red, green, blue and alpha, 0-255. */
+export type Rgba = readonly [number, number, number, number];
+
+/** Horizontal alignment of text at its anchor point. */
+export type TextAnchor = "start" | "middle" | "end";
 
 /** A filled and/or outlined rectangle. */
 export interface RectShape {
@@ -40,39 +48,54 @@ export interface CircleShape {
   width?: number;
 }
 
-/** Text anchored on its baseline; `scale` is the bitmap-font scale (cap height 7 x scale). */
+/** Text anchored on its baseline, `size` pixels high (the font size). */
 export interface TextShape {
   kind: "text";
   x: number;
   y: number;
   text: string;
   color: Rgba;
-  scale: number;
+  size: number;
   anchor?: TextAnchor;
   rotate?: 0 | -90;
 }
 
-/** Any shape. */
-export type Shape = RectShape | LineShape | CircleShape | TextShape;
+/**
+ * A raster image (an encoded PNG) stretched over a rectangle; drawn with nearest-neighbour
+ * scaling, so each data pixel stays a sharp square, as matplotlib's `imshow` shows it.
+ */
+export interface ImageShape {
+  kind: "image";
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  png: Uint8Array;
+}
 
-/** A drawing: size in pixels and shapes in painting order. */
+/** Any shape. */
+export type Shape = RectShape | LineShape | CircleShape | TextShape | ImageShape;
+
+/** A drawing: size in pixels, shapes in painting order, and pixels per inch (for PDF). */
 export interface Scene {
   width: number;
   height: number;
   background: Rgba;
   shapes: Shape[];
+  /** Pixels per inch: a PDF page is `width / dpi` inches wide. Default 100. */
+  dpi?: number;
 }
 
-function strokeCss(c: Rgba): string {
+/** `#rrggbb` of a colour (alpha dropped). */
+export function cssColor(c: Rgba): string {
   const hex = (v: number) => Math.round(v).toString(16).padStart(2, "0");
   return `#${hex(c[0])}${hex(c[1])}${hex(c[2])}`;
 }
 
-/** `fill="..."` attribute(s) of a colour, or no fill. */
-function fillAttr(c: Rgba | undefined): string {
-  if (!c) return `fill="none"`;
-  return `fill="${strokeCss(c)}"` +
-    (c[3] >= 255 ? "" : ` fill-opacity="${(c[3] / 255).toFixed(3)}"`);
+function paint(what: "fill" | "stroke", c: Rgba | undefined): string {
+  if (!c) return what === "fill" ? ` fill="none"` : "";
+  return ` ${what}="${cssColor(c)}"` +
+    (c[3] >= 255 ? "" : ` ${what}-opacity="${(c[3] / 255).toFixed(3)}"`);
 }
 
 function esc(s: string): string {
@@ -82,91 +105,48 @@ function esc(s: string): string {
 
 const num = (v: number) => String(Math.round(v * 100) / 100);
 
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+function shapeSvg(s: Shape): string {
+  switch (s.kind) {
+    case "rect":
+      return `<rect x="${num(s.x)}" y="${num(s.y)}" width="${num(s.w)}" height="${num(s.h)}"` +
+        paint("fill", s.fill) + paint("stroke", s.stroke) +
+        (s.stroke ? ` stroke-width="${num(s.strokeWidth ?? 1)}"` : "") + `/>`;
+    case "line":
+      return `<line x1="${num(s.x0)}" y1="${num(s.y0)}" x2="${num(s.x1)}" y2="${num(s.y1)}"` +
+        paint("stroke", s.stroke) + ` stroke-width="${num(s.width)}"` +
+        (s.dash ? ` stroke-dasharray="${num(s.dash[0])} ${num(s.dash[1])}"` : "") + `/>`;
+    case "circle":
+      return `<circle cx="${num(s.cx)}" cy="${num(s.cy)}" r="${num(s.r)}"` +
+        paint("fill", s.fill) + paint("stroke", s.stroke) +
+        (s.stroke ? ` stroke-width="${num(s.width ?? 1)}"` : "") + `/>`;
+    case "text": {
+      const rot = s.rotate === -90 ? ` transform="rotate(-90 ${num(s.x)} ${num(s.y)})"` : "";
+      return `<text x="${num(s.x)}" y="${num(s.y)}" font-size="${num(s.size)}" ` +
+        `text-anchor="${s.anchor ?? "start"}"${paint("fill", s.color)}${rot}>${esc(s.text)}</text>`;
+    }
+    case "image":
+      return `<image x="${num(s.x)}" y="${num(s.y)}" width="${num(s.w)}" height="${num(s.h)}" ` +
+        `preserveAspectRatio="none" image-rendering="optimizeSpeed" ` +
+        `style="image-rendering:pixelated" href="data:image/png;base64,${base64(s.png)}"/>`;
+  }
+}
+
 /** Render a scene as a standalone SVG document. */
 export function sceneToSvg(scene: Scene): string {
   const out = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${scene.width}" height="${scene.height}" ` +
     `viewBox="0 0 ${scene.width} ${scene.height}" ` +
-    `font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`,
-    `<rect x="0" y="0" width="${scene.width}" height="${scene.height}" ${
-      fillAttr(scene.background)
+    `font-family="${FONT_FAMILY}, Helvetica, Arial, sans-serif">`,
+    `<rect x="0" y="0" width="${scene.width}" height="${scene.height}"${
+      paint("fill", scene.background)
     }/>`,
+    ...scene.shapes.map(shapeSvg),
+    "</svg>",
   ];
-  for (const s of scene.shapes) {
-    switch (s.kind) {
-      case "rect":
-        out.push(
-          `<rect x="${num(s.x)}" y="${num(s.y)}" width="${num(s.w)}" height="${num(s.h)}" ${
-            fillAttr(s.fill)
-          }${
-            s.stroke
-              ? ` stroke="${strokeCss(s.stroke)}" stroke-width="${num(s.strokeWidth ?? 1)}"`
-              : ""
-          }/>`,
-        );
-        break;
-      case "line":
-        out.push(
-          `<line x1="${num(s.x0)}" y1="${num(s.y0)}" x2="${num(s.x1)}" y2="${num(s.y1)}" ` +
-            `stroke="${strokeCss(s.stroke)}" stroke-width="${num(s.width)}"${
-              s.dash ? ` stroke-dasharray="${s.dash[0]} ${s.dash[1]}"` : ""
-            }/>`,
-        );
-        break;
-      case "circle":
-        out.push(
-          `<circle cx="${num(s.cx)}" cy="${num(s.cy)}" r="${num(s.r)}" ${fillAttr(s.fill)}${
-            s.stroke ? ` stroke="${strokeCss(s.stroke)}" stroke-width="${num(s.width ?? 1)}"` : ""
-          }/>`,
-        );
-        break;
-      case "text": {
-        const anchor = s.anchor ?? "start";
-        const rot = s.rotate === -90 ? ` transform="rotate(-90 ${num(s.x)} ${num(s.y)})"` : "";
-        out.push(
-          `<text x="${num(s.x)}" y="${num(s.y)}" font-size="${num(s.scale * 9.5)}" ` +
-            `text-anchor="${anchor}" fill="${strokeCss(s.color)}"${rot}>${esc(s.text)}</text>`,
-        );
-        break;
-      }
-    }
-  }
-  out.push("</svg>");
   return out.join("\n") + "\n";
-}
-
-/** Paint a scene onto a new canvas. */
-export function sceneToCanvas(scene: Scene): RgbaCanvas {
-  const cv = new RgbaCanvas(scene.width, scene.height, scene.background);
-  for (const s of scene.shapes) {
-    switch (s.kind) {
-      case "rect":
-        if (s.fill) cv.fillRect(s.x, s.y, s.w, s.h, s.fill);
-        if (s.stroke) {
-          const w = s.strokeWidth ?? 1;
-          cv.line(s.x, s.y, s.x + s.w, s.y, s.stroke, w);
-          cv.line(s.x, s.y + s.h, s.x + s.w, s.y + s.h, s.stroke, w);
-          cv.line(s.x, s.y, s.x, s.y + s.h, s.stroke, w);
-          cv.line(s.x + s.w, s.y, s.x + s.w, s.y + s.h, s.stroke, w);
-        }
-        break;
-      case "line":
-        cv.line(s.x0, s.y0, s.x1, s.y1, s.stroke, s.width, s.dash);
-        break;
-      case "circle":
-        if (s.fill) cv.circle(s.cx, s.cy, s.r, s.fill, 1, true);
-        if (s.stroke) cv.circle(s.cx, s.cy, s.r, s.stroke, s.width ?? 1);
-        break;
-      case "text":
-        cv.text(s.x, s.y, s.text, s.color, { scale: s.scale, anchor: s.anchor, rotate: s.rotate });
-        break;
-    }
-  }
-  return cv;
-}
-
-/** Render a scene as PNG bytes. */
-export function sceneToPng(scene: Scene): Uint8Array {
-  return sceneToCanvas(scene).toPng();
 }

@@ -4,7 +4,7 @@
  * the labels fit).
  * @module
  */
-import { decimalYear } from "@vinsar/core";
+import { decimalYear } from "@vinsar/core/dates";
 
 /** A nice step near `range / target`: 1, 2, 2.5 or 5 times a power of ten. */
 export function niceStep(range: number, target = 5): number {
@@ -30,12 +30,13 @@ export function niceCeil(max: number, target = 5): number {
   return Math.ceil(max / step - 1e-9) * step;
 }
 
-/** Tick label with as many decimals as the step needs. */
+/** Tick label with as many decimals as the step needs; negatives with a minus sign. */
 export function formatTick(value: number, step: number): string {
   let dec = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   if (Math.abs(step * 10 ** dec - Math.round(step * 10 ** dec)) > 1e-6) dec++;
   const s = value.toFixed(Math.min(dec, 12));
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  // matplotlib's labels use the minus sign (U+2212), and never "-0".
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s.replace("-", "\u2212");
 }
 
 /**

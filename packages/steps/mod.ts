@@ -14,4 +14,7 @@ export * as timeseries2velocity from "./timeseries2velocity/mod.ts";
 export * as timeseries_rms from "./timeseries_rms/mod.ts";
 export * as generate_mask from "./generate_mask/mod.ts";
 export * as simulate from "./simulate/mod.ts";
+export * as view from "./view/mod.ts";
+export * as plot_network from "./plot_network/mod.ts";
+export * as tsview from "./tsview/mod.ts";
 export * from "./reporter.ts";

@@ -7,9 +7,8 @@
  * @module
  */
 import { H5Reader } from "@vinsar/hdf5";
-import { renderMapPng } from "@vinsar/plot";
 import * as steps from "@vinsar/steps";
-import { type ComputeOptions, withOutputs } from "@vinsar/steps/pipeline";
+import type { ComputeOptions } from "@vinsar/steps/pipeline";
 import { defineCommand } from "../command.ts";
 import { type CommandSpec, numberArg } from "../args.ts";
 
@@ -122,32 +121,16 @@ async function runDemo(options: DemoOptions): Promise<void> {
     const vel = await readMap("velocity.h5", "velocity");
     const truth = await readMap("truth.h5", "velocity");
     const mask = await readMap("maskTempCoh.h5", "mask");
-    const refY = Number(vel.attrs.REF_Y), refX = Number(vel.attrs.REF_X);
-    const marker = Number.isFinite(refY) && Number.isFinite(refX)
-      ? { y: refY, x: refX }
-      : undefined;
-    const opts = { unit: "mm/year", scale: 1000, cmap: "RdBu_r", marker } as const;
+    // Both maps through `view` (MintPy's view.py), on one diverging scale around the truth.
     const [lo, hi] = symmetricLimits(truth.data, 1000);
-    await withOutputs((out) => {
-      out.bytes(
-        "velocity.png",
-        renderMapPng(vel.data, length, width, {
-          ...opts,
-          title: "vinsar velocity",
-          vmin: lo,
-          vmax: hi,
-        }),
-      );
-      out.bytes(
-        "velocity_truth.png",
-        renderMapPng(truth.data, length, width, {
-          ...opts,
-          title: "simulated true velocity",
-          vmin: lo,
-          vmax: hi,
-        }),
-      );
-      return Promise.resolve();
+    const shown = { unit: "mm/year", colormap: "RdBu_r", vlim: [lo, hi] as [number, number] };
+    await steps.view.run({ file: "velocity.h5", outfile: "velocity.png", ...shown });
+    await steps.view.run({
+      file: "truth.h5",
+      dset: ["velocity"],
+      outfile: "velocity_truth.png",
+      title: "simulated true velocity",
+      ...shown,
     });
 
     // Velocity error where the mask (temporal coherence >= 0.7) holds, and there outside the
@@ -175,7 +158,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
       } mm/year, median |error| ${clean.median.toFixed(3)} mm/year`,
       "products: inputs/ifgramStack.h5 truth.h5 timeseries.h5 temporalCoherence.h5 numInvIfgram.h5 maskTempCoh.h5",
       "          velocity.h5 timeseriesResidual.h5 timeseriesResidual_ramp.h5 rms_timeseriesResidual_ramp.txt",
-      "          reference_date.txt velocity.png velocity_truth.png rms_timeseriesResidual_ramp.{svg,png}",
+      "          reference_date.txt velocity.png velocity_truth.png rms_timeseriesResidual_ramp.{pdf,svg,png}",
     ];
     console.log(lines.join("\n"));
   } finally {

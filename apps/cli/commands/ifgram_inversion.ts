@@ -89,16 +89,6 @@ const options: OptionSpec[] = [
     "minimum number of interferograms of every date (default: 1.0)",
     { metavar: "NUM" },
   ),
-  flag(
-    ["-c", "--cluster", "--cluster-type"],
-    "cluster",
-    "MintPy's dask cluster: accepted, vinsar runs locally",
-    {
-      choices: ["lsf", "pbs", "slurm", "local"],
-    },
-  ),
-  flag(["--num-worker"], "numWorker", "accepted, see --workers", { metavar: "N" }),
-  flag(["--config", "--config-name"], "config", "accepted and ignored (dask)"),
   // MintPy's --ram, spelled as the common --max-memory/--memory too.
   {
     ...commonOptions.find((o) => o.dest === "maxMemory")!,
@@ -111,6 +101,7 @@ const options: OptionSpec[] = [
 /** The command. */
 export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_inversion", {
   summary: "invert an interferogram stack into a displacement time-series",
+  cluster: "ifgram_inversion",
   spec: {
     name: "ifgram_inversion",
     usage: "vinsar ifgram_inversion ifgramStackFile [options]",
@@ -135,11 +126,6 @@ export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_in
       const date = normalizeDate(String(args.refDate), "flag --ref-date");
       compute.reporter!.warn(
         `--ref-date ${date} is ignored, as in MintPy 1.6.4: REF_DATE is the first date`,
-      );
-    }
-    if (args.cluster || args.numWorker || args.config) {
-      compute.reporter!.info(
-        "dask options (-c/--num-worker/--config) are ignored: vinsar runs locally",
       );
     }
     const { update, ...computeOptions } = compute;

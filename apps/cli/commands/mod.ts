@@ -29,9 +29,25 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "threshold a file into a mask (e.g. maskTempCoh.h5)",
     load: () => import("./generate_mask.ts"),
   },
+  tile: {
+    summary: "run or merge the tiles of a cluster plan (--cluster slurm)",
+    load: () => import("./tile.ts"),
+  },
   simulate: {
     summary: "write a realistic simulated ifgramStack.h5 and its truth",
     load: () => import("./simulate.ts"),
+  },
+  tsview: {
+    summary: "browse a time-series in a web page: map, date slider, click for a pixel's series",
+    load: () => import("./tsview.ts"),
+  },
+  view: {
+    summary: "plot a velocity, time-series, coherence, mask or stack file (PNG/PDF/SVG)",
+    load: () => import("./view.ts"),
+  },
+  plot_network: {
+    summary: "plot the interferogram network and baseline history (network.pdf ...)",
+    load: () => import("./plot_network.ts"),
   },
   demo: {
     summary: "simulate a stack and run the whole chain with charts",
@@ -45,4 +61,7 @@ export const ALIASES: Record<string, string> = {
   "timeseries2velocity.py": "timeseries2velocity",
   "timeseries_rms.py": "timeseries_rms",
   "generate_mask.py": "generate_mask",
+  "view.py": "view",
+  "plot_network.py": "plot_network",
+  "tsview.py": "tsview",
 };

@@ -196,6 +196,7 @@ function toOptions(
 /** The `timeseries2velocity` command. */
 export const command: Command = defineCommand("timeseries2velocity", {
   summary: "fit time functions (velocity, ...) to a displacement time-series",
+  cluster: "timeseries2velocity",
   spec,
   options: toOptions,
   run,

@@ -83,6 +83,7 @@ function tickYearNumArg(value: unknown): number {
 /** The `timeseries_rms` command. */
 export const command = defineCommand<timeseriesRms.TimeseriesRmsOptions>("timeseries_rms", {
   summary: "residual RMS per date, reference date and outlier dates",
+  cluster: "timeseries_rms",
   spec,
   options: (args: ParsedArgs, compute) => {
     // Parsed before the step runs so a flag's syntax error comes first (the step checks the

@@ -24,6 +24,7 @@
 import { ok, strictEqual } from "node:assert/strict";
 import type { Solver } from "../solver.ts";
 import { uniformRandom } from "../random.ts";
+import { checkNetworkLanes } from "./network_lanes_cases.ts";
 import {
   dgemmScale,
   referenceAssembleNormalEquations,
@@ -307,6 +308,10 @@ export function solverConformance(
       close(got, want, 1, 1e-9, `coherence (lanes ${lanes})`);
       strictEqual(got[0], 0, "the lane without observations");
     }
+  });
+
+  test("invertNetworkLanes (optional): the reference, and bit for bit its own kernels", (s) => {
+    if (s.invertNetworkLanes) checkNetworkLanes(s);
   });
 
   test("groupedSquaredNorms is bit-identical to the reference (sums in the stated order)", (s) => {

@@ -5,3 +5,4 @@
  */
 export * from "./test_stack.ts";
 export * from "./test_offset_stack.ts";
+export * from "./same_h5.ts";

@@ -123,10 +123,9 @@ export function applyInversionTemplate(
     out.maxMemory = gb;
   }
   if (compute.cluster !== undefined && !isTemplateOff(compute.cluster)) {
-    reporter.info(
-      `mintpy.compute.cluster = ${compute.cluster}: dask options are ignored, vinsar runs ` +
-        "locally (see --workers)",
-    );
+    // The CLI reads mintpy.compute.cluster/numWorker/config (apps/cli/cluster.ts); a task of a
+    // cluster runs this step on its tile.
+    reporter.debug(`mintpy.compute.cluster = ${compute.cluster}: handled by the command line`);
   }
 
   if (out.obsDatasetName === undefined) {

@@ -1,7 +1,8 @@
 /**
  * MintPy 1.6.4's `ifgram_inversion.py` as a library call: the interferogram network of every
- * pixel inverted into a displacement time-series (batched sparse Cholesky, the dense
- * minimum-norm path for disconnected networks), written to MintPy's three files.
+ * pixel inverted into a displacement time-series (batched sparse Cholesky; a disconnected
+ * network solved per connected component with MintPy's minimum-norm rule), written to MintPy's
+ * three files.
  *
  * ```ts
  * import { run } from "@vinsar/steps/ifgram-inversion";
@@ -39,7 +40,7 @@ import {
 import { isUpToDate, resolveResources } from "../pipeline/context.ts";
 import { startExecutor } from "../pipeline/executor.ts";
 import { withOutputs } from "../pipeline/staged_outputs.ts";
-import { planRowUnits } from "../pipeline/units.ts";
+import { clipRowUnits, planRowUnits } from "../pipeline/units.ts";
 import { logReporter, type Reporter } from "../reporter.ts";
 import { covarianceReference } from "./_covariance.ts";
 import { invertBlocks } from "./_invert_blocks.ts";
@@ -113,7 +114,9 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         );
       }
       refYX = [parseInt(attrs.REF_Y, 10), parseInt(attrs.REF_X, 10)];
-      refPhase = stack.readPixel(obs, refYX[0], refYX[1]);
+      refPhase = options.referencePhase?.length === K
+        ? Float32Array.from(options.referencePhase)
+        : stack.readPixel(obs, refYX[0], refYX[1]);
       reporter.info(`reference pixel in y/x: (${refYX[0]}, ${refYX[1]}) from dataset: ${obs}`);
     }
 
@@ -121,6 +124,9 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
     // (coherence's var weight, or the offsets' Std), read whatever -w is.
     const covRef = options.calcCov ? covarianceReference(stackFile, net.dates) : null;
     const covFile = covRef ? covarianceFileName(outfile[0], obs) : undefined;
+    // A cluster task writes its rows to part files.
+    const tile = options.tile;
+    const written = (p: string) => tile ? tile.partPath(p) : p;
     const covSource = settings.offset ? `${obs}Std` : "coherence";
     if (covRef && !stack.hasDataset(covSource)) {
       throw new InputError(`flag --calc-cov: no ${covSource} dataset in ${stackFile}`);
@@ -129,7 +135,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
     const expected = inversionConfigAttrs(config);
     for (const key of ["REF_Y", "REF_X"]) if (attrs[key] !== undefined) expected[key] = attrs[key];
     const allOutputs = covFile ? [...outfile, covFile] : outfile;
-    if (options.updateMode && await isUpToDate([stackFile], allOutputs, expected)) {
+    if (!tile && options.updateMode && await isUpToDate([stackFile], allOutputs, expected)) {
       reporter.info(`update mode: outputs ${allOutputs.join(", ")} are up to date, skip`);
       return { outfile, skipped: true, stats: null, covFile };
     }
@@ -197,14 +203,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         reporter.info(`skip pixels (on the water) with zero value in file: ${basename(waterMask)}`);
       } else reporter.warn(`water mask ${waterMask} not found: no water masking (as MintPy)`);
     }
-    const quality = join(
-      dirname(stackFile),
-      settings.offset
-        ? "../avgSpatialSNR.h5"
-        : basename(stackFile).startsWith("ion")
-        ? "../avgSpatialCohIon.h5"
-        : "../avgSpatialCoh.h5",
-    );
+    const quality = qualityMaskFile(stackFile, settings.offset);
     const q = await MaskFile.open(quality, { length: L, width: W, ignoreSizeMismatch: true });
     if (q) {
       masks.push(q);
@@ -311,7 +310,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
       const t0 = performance.now();
       const totals = await withOutputs(async (out) => {
         const files = await InversionOutputs.create({
-          paths: outfile,
+          paths: outfile.map(written) as [string, string, string],
           qualityName: settings.qualityName,
           attrs: inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName),
           dates: net.dates,
@@ -322,7 +321,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         }, (p) => out.h5(p));
         const cov = covRef && covFile
           ? await CovarianceOutput.create({
-            path: covFile,
+            path: written(covFile),
             attrs: {
               ...inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName).timeseries,
               REF_DATE: covRef.date,
@@ -333,7 +332,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
             blockRows: plan.rowsPerBlock,
           }, (p) => out.h5(p))
           : undefined;
-        return await invertBlocks(plan.blocks(), {
+        return await invertBlocks(clipRowUnits(plan.blocks(), tile?.range), {
           stack,
           obs,
           weighted: !weights.unweighted,
@@ -349,7 +348,10 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
           rowsPerBlock: plan.rowsPerBlock,
           files,
           covFile: cov,
-          progress: reporter.progress("inverting", L * W),
+          progress: reporter.progress(
+            "inverting",
+            tile ? (tile.range[1] - tile.range[0]) * W : L * W,
+          ),
         });
       });
       const stats: InversionStats = {
@@ -373,7 +375,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         covariance: totals.covariance,
       };
       logSummary(reporter, stats);
-      reporter.info(`wrote ${allOutputs.join(", ")}`);
+      reporter.info(`wrote ${allOutputs.map(written).join(", ")}`);
       return { outfile, skipped: false, stats, covFile };
     } finally {
       executor.close();
@@ -382,6 +384,21 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
     for (const m of masks) m.close();
     stack.close();
   }
+}
+
+/**
+ * MintPy's mask of pixels with zero average spatial coherence (or SNR for offsets), beside
+ * the stack's folder; used when it exists.
+ */
+export function qualityMaskFile(stackFile: string, offset: boolean): string {
+  return join(
+    dirname(stackFile),
+    offset
+      ? "../avgSpatialSNR.h5"
+      : basename(stackFile).startsWith("ion")
+      ? "../avgSpatialCohIon.h5"
+      : "../avgSpatialCoh.h5",
+  );
 }
 
 function logSetup(
@@ -423,7 +440,7 @@ function logSummary(reporter: Reporter, stats: InversionStats): void {
   const solved = n.cholesky + n.svd + n.choleskyFallback;
   reporter.info(
     `pixels: ${n.pixels} total, ${n.skipped} skipped (masked or no data), ${n.redundancy} below ` +
-      `min redundancy, ${n.cholesky} by sparse Cholesky, ${n.svd} by the dense path ` +
+      `min redundancy, ${n.cholesky} by sparse Cholesky, ${n.svd} by connected components ` +
       `(disconnected network)` +
       (n.choleskyFallback
         ? `, ${n.choleskyFallback} by the dense path after a failed Cholesky`
@@ -435,7 +452,7 @@ function logSummary(reporter: Reporter, stats: InversionStats): void {
     `time: total ${s(t.total)} s; read ${s(t.read)} s, write ${s(t.write)} s, invert ${
       s(t.invert)
     } s over ${stats.threads} thread(s) (prepare ${s(tm.prepare)}, gather ${s(tm.gather)}, ` +
-      `solve ${s(tm.solve)}, coherence ${s(tm.coherence)}, dense ${s(tm.dense)}); ` +
+      `solve ${s(tm.solve)}, coherence ${s(tm.coherence)}, disconnected ${s(tm.dense)}); ` +
       `${(solved / Math.max(t.total / 1000, 1e-9)).toFixed(0)} inverted pixels/s`,
   );
   const c = stats.covariance;

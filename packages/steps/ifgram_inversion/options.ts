@@ -18,6 +18,7 @@ import {
 } from "@vinsar/core";
 import type { IfgramStack } from "@vinsar/hdf5";
 import type { ComputeOptions } from "../pipeline/context.ts";
+import type { TileScope } from "../pipeline/units.ts";
 
 /**
  * Options of the network inversion: MintPy 1.6.4's `ifgram_inversion.py` settings, plus
@@ -36,6 +37,16 @@ import type { ComputeOptions } from "../pipeline/context.ts";
 export interface IfgramInversionOptions extends ComputeOptions {
   /** The interferogram stack (`inputs/ifgramStack.h5`). */
   stackFile: string;
+  /**
+   * A cluster task's share (`vinsar tile run`): only these rows, written to part files;
+   * `--update` does not apply.
+   */
+  tile?: TileScope;
+  /**
+   * The reference pixel's value per kept interferogram, as a cluster plan read it once for
+   * every task (default: read from the stack at REF_Y/REF_X).
+   */
+  referencePhase?: readonly number[];
   /**
    * Dataset to invert (`-i`), e.g. "unwrapPhase_bridging", or the offsets "azimuthOffset",
    * "rangeOffset" (weighted by their `*Std` dataset, residual as quality output, metres);
@@ -118,7 +129,10 @@ export interface InversionStats {
   threads: number;
   executor: string;
   backend: string;
-  /** Pixels by path (masked, below minimum redundancy, sparse Cholesky, dense SVD). */
+  /**
+   * Pixels by path (masked, below minimum redundancy, sparse Cholesky, disconnected network by
+   * connected components: `svd`).
+   */
   counts: InversionCounts;
   timing: InversionRunTiming;
   /** With `calcCov`: the covariance's pixels by path and milliseconds (summed over threads). */

@@ -13,3 +13,4 @@ export * from "./staged_outputs.ts";
 export * from "./context.ts";
 export * from "./backends.ts";
 export * from "./backend_choice.ts";
+export * from "./tile_job.ts";

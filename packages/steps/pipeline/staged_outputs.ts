@@ -14,6 +14,7 @@ import { InputError } from "@vinsar/core";
 import {
   assertInputsUnchanged,
   commitFile,
+  H5Error,
   H5Writer,
   lockOutput,
   osCause,
@@ -67,9 +68,22 @@ export class OutputSet {
    */
   commit(): void {
     assertInputsUnchanged();
+    // What would fail a rename is checked for every output before the first one is renamed,
+    // so a run does not commit some outputs and then stop on another.
+    for (const path of [...this.#writers.map((w) => w.path), ...this.#texts.map((t) => t.path)]) {
+      let isDirectory = false;
+      try {
+        isDirectory = Deno.statSync(path).isDirectory;
+      } catch { /* absent: fine */ }
+      if (isDirectory) throw new H5Error(`${path}: cannot commit output: Is a directory`);
+    }
     for (const w of this.#writers) w.commit();
     for (const t of this.#texts) {
-      commitFile(t.tmp, t.path);
+      try {
+        commitFile(t.tmp, t.path);
+      } catch (e) {
+        throw new H5Error(e instanceof Error ? e.message : String(e));
+      }
       t.unlock();
     }
     for (const p of this.#removals) {

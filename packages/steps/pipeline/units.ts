@@ -54,3 +54,34 @@ export function* dateUnits(numDates: number, groupSize: number): Iterable<DateUn
     yield { index: i, date0: d, date1: Math.min(numDates, d + size) };
   }
 }
+
+/**
+ * What one cluster task of a step computes (`vinsar tile run`): a range of the step's
+ * partition axis (image rows `[row0, row1)`, or dates `[date0, date1)` for `timeseries_rms`),
+ * written to part files instead of the outputs. The step's other settings are the plan's.
+ */
+export interface TileScope {
+  /** `[first, last)` rows (or dates) of this task. */
+  readonly range: readonly [number, number];
+  /** Where this task writes the output `path` (a part file; the merge assembles them). */
+  partPath(path: string): string;
+}
+
+/**
+ * The row units of `units` clipped to `[row0, row1)` (the units outside dropped, the two at
+ * the ends cut), renumbered from 0. The whole image's units when `range` is undefined.
+ */
+export function* clipRowUnits(
+  units: Iterable<RowUnit>,
+  range: readonly [number, number] | undefined,
+): Iterable<RowUnit> {
+  if (!range) {
+    yield* units;
+    return;
+  }
+  let index = 0;
+  for (const u of units) {
+    const row0 = Math.max(u.row0, range[0]), row1 = Math.min(u.row1, range[1]);
+    if (row1 > row0) yield { ...u, index: index++, row0, row1 };
+  }
+}

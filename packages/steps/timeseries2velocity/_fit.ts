@@ -27,8 +27,10 @@ import {
 } from "@vinsar/hdf5";
 import {
   type Executor,
+  clipRowUnits,
   planRowUnits,
   type Resources,
+  type TileScope,
   startExecutor,
   withOutputs,
 } from "../pipeline/mod.ts";
@@ -57,11 +59,15 @@ const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
  */
 const MIN_VALUES_FOR_WORKERS = { bootstrap: 4_000_000, other: 100_000_000 };
 
-/** Fit the time functions of `settings` to every pixel of `ts` and write the outputs. */
+/**
+ * Fit the time functions of `settings` to every pixel of `ts` and write the outputs (a
+ * cluster task: the pixels of its `tile`'s rows, to its part files).
+ */
 export async function runFit(
   ts: TimeseriesFile,
   settings: Settings,
   resources: Resources,
+  tile?: TileScope,
 ): Promise<Timeseries2VelocityFit> {
   const reporter = resources.reporter;
   const { length: L, width: W } = ts;
@@ -199,9 +205,10 @@ export async function runFit(
   let executor: Executor<FitTask, FitResult> | null = null;
   try {
     return await withOutputs(async (out) => {
-      const vel = await out.h5(settings.outfile);
+      const written = (p: string) => tile ? tile.partPath(p) : p;
+      const vel = await out.h5(written(settings.outfile));
       layoutVelocityFile(vel, settings.velocityAttrs, datasets, L, W, units.rowsPerBlock);
-      const res = settings.resFile ? await out.h5(settings.resFile) : null;
+      const res = settings.resFile ? await out.h5(written(settings.resFile)) : null;
       if (res) {
         layoutResidualFile(
           res,
@@ -213,7 +220,7 @@ export async function runFit(
         );
       }
       const done = await fitUnits(plan, {
-        units: units.blocks(),
+        units: clipRowUnits(units.blocks(), tile?.range),
         velocity: vel,
         residual: res,
         onExecutor: (e) => executor = e,

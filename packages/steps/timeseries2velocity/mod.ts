@@ -61,7 +61,7 @@ export async function run(options: Timeseries2VelocityOptions): Promise<Timeseri
       fit: null,
     };
     const outputs = settings.resFile ? [settings.outfile, settings.resFile] : [settings.outfile];
-    if (options.updateMode) {
+    if (options.updateMode && !options.tile) {
       reporter.info("update mode: ON");
       const expected = timeFunctionConfigAttrs(settings.config);
       if (await isUpToDate([settings.tsPath], outputs, expected)) {
@@ -72,7 +72,7 @@ export async function run(options: Timeseries2VelocityOptions): Promise<Timeseri
       }
       reporter.info("run or skip: run");
     }
-    result.fit = await runFit(ts, settings, resources);
+    result.fit = await runFit(ts, settings, resources, options.tile);
   } finally {
     ts.close();
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { BlockFitCounts, TimeFunctionFamily, UncertaintyMethod } from "@vinsar/core";
-import type { ComputeOptions, PipelineTiming } from "../pipeline/mod.ts";
+import type { ComputeOptions, PipelineTiming, TileScope } from "../pipeline/mod.ts";
 
 /**
  * What to fit and where to write it (MintPy's `timeseries2velocity.py` arguments). Dates are
@@ -24,6 +24,11 @@ import type { ComputeOptions, PipelineTiming } from "../pipeline/mod.ts";
 export interface Timeseries2VelocityOptions extends ComputeOptions {
   /** The displacement time-series, e.g. `timeseries.h5` (MintPy's `timeseries_file`). */
   timeseriesFile: string;
+  /**
+   * A cluster task's share (`vinsar tile run`): only these rows, written to part files;
+   * `--update` does not apply.
+   */
+  tile?: TileScope;
   /** Template file whose `mintpy.timeFunc.*` keys override these options (`-t`). */
   templateFile?: string;
   /** Output file (default `velocity.h5`, or MintPy's name for the input and `rmTimefun`). */

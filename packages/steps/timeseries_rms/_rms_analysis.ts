@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { analyzeRms, InputError, pyFloat, type RmsAnalysis } from "@vinsar/core";
-import { renderRmsChart } from "@vinsar/plot";
+import { drawRmsChart } from "@vinsar/plot/chart-thread";
 import type { OutputSet } from "../pipeline/mod.ts";
 import type { Reporter } from "../reporter.ts";
 
@@ -19,7 +19,7 @@ export interface AnalysisOptions {
   /** Chart size in inches, or null (MintPy's default). */
   figSize: [number, number] | null;
   tickYearNum: number;
-  /** Path of the chart without its extension (`.svg` and `.png` are written). */
+  /** Path of the chart without its extension (`.svg`, `.png` and MintPy's `.pdf`). */
   chartBase: string;
   /** Folder of reference_date.txt and exclude_date.txt. */
   workDir: string;
@@ -38,10 +38,10 @@ export interface AnalysisFiles {
  * reference_date.txt, exclude_date.txt and the chart, as MintPy's `analyze_rms` + plot.
  * @throws InputError when no date has any pixel in the mask.
  */
-export function writeAnalysis(
+export async function writeAnalysis(
   out: OutputSet,
   options: AnalysisOptions,
-): RmsAnalysis & AnalysisFiles {
+): Promise<RmsAnalysis & AnalysisFiles> {
   const { dates, cutoff, chartBase, reporter } = options;
   const a = analyzeRms(options.rms, cutoff);
   if (a.refIndex < 0) throw new InputError("no date has any pixel in the mask: RMS is undefined");
@@ -64,17 +64,18 @@ export function writeAnalysis(
     out.remove(excludeDateFile);
     excludeDateFile = null;
   }
-  const chart = renderRmsChart(dates, a, cutoff, {
+  const chart = await drawRmsChart(dates, a, cutoff, {
     figSize: options.figSize,
     tickYearNum: options.tickYearNum,
   });
   out.text(`${chartBase}.svg`, chart.svg);
   out.bytes(`${chartBase}.png`, chart.png);
-  reporter.info(`save figure to file: ${chartBase}.svg, ${chartBase}.png`);
+  out.bytes(`${chartBase}.pdf`, chart.pdf);
+  reporter.info(`save figure to file: ${chartBase}.pdf, ${chartBase}.svg, ${chartBase}.png`);
   return {
     ...a,
     referenceDateFile,
     excludeDateFile,
-    chartFiles: [`${chartBase}.svg`, `${chartBase}.png`],
+    chartFiles: [`${chartBase}.svg`, `${chartBase}.png`, `${chartBase}.pdf`],
   };
 }

@@ -45,6 +45,11 @@ export interface ResidualRmsStreamOptions {
    * a deramp need every block (the ramps are fit over the whole image) and take no range.
    */
   unitRange?: readonly [number, number];
+  /**
+   * Only the dates `[first, last)`, in groups of whole images (a cluster task's share; other
+   * dates get no sums). Needs a group of whole images to fit the budget.
+   */
+  dateRange?: readonly [number, number];
   /** Where log lines and progress go (default: core's log). */
   reporter?: Reporter;
 }

@@ -21,6 +21,7 @@ import {
   RAMP_TYPES,
   rampProbeShape,
   type RampType,
+  rmsFromSums,
 } from "@vinsar/core";
 import {
   H5Reader,
@@ -33,7 +34,9 @@ import {
 import {
   type ComputeOptions,
   outputsAreNewer,
+  type OutputSet,
   resolveResources,
+  type TileScope,
   withOutputs,
 } from "../pipeline/mod.ts";
 import { logReporter } from "../reporter.ts";
@@ -175,11 +178,7 @@ function resolveSettings(options: TimeseriesRmsOptions): RmsSettings {
  */
 export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsResult> {
   const reporter = options.reporter ?? logReporter();
-  const settings = resolveSettings(options);
-  const tsFile = options.timeseriesFile;
-  const rampFile = settings.deramp === "no" ? tsFile : `${splitext(tsFile)[0]}_ramp.h5`;
-  const rmsFile = join(dirname(rampFile), `rms_${splitext(basename(rampFile))[0]}.txt`);
-  const chartBase = splitext(rmsFile)[0];
+  const { settings, tsFile, rampFile, rmsFile, chartBase } = rmsFiles(options);
   if (settings.deramp === "no") reporter.info("No ramp removal");
 
   const reader = await H5Reader.open(tsFile);
@@ -220,8 +219,7 @@ export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsR
           let writer: H5Writer | null = null;
           // Output chunks of about 1 MB per date, a whole number of the input's chunk rows
           // so row blocks align with both files.
-          const unit = inp.chunkRows ?? 1;
-          const rows = Math.min(L, unit * Math.max(1, Math.floor((1 << 20) / (4 * W * unit))));
+          const rows = rampChunkRows(inp.chunkRows, L, W);
           if (settings.deramp !== "no") {
             reporter.info(`remove ${settings.deramp} ramp from file: ${tsFile}`);
             reporter.info(mask ? `read mask file: ${mask.path}` : "use mask of the whole area");
@@ -260,38 +258,9 @@ export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsR
           });
           rms = res.rms;
           if (writer) reporter.info(`finished writing to file: ${rampFile}`);
-          const table = formatRmsTable(inp.dates, rms, {
-            timeseriesFile: rampFile,
-            maskFile: settings.maskFile ?? "None",
-          });
-          out.text(rmsFile, table);
-          reporter.info(`save timeseries RMS to text file: ${rmsFile}`);
+          writeRmsTable(out, options, inp.dates, rms);
         }
-        const analysis = writeAnalysis(out, {
-          dates: inp.dates,
-          rms,
-          cutoff: settings.cutoff,
-          figSize: options.figSize ?? null,
-          tickYearNum: options.tickYearNum ?? 1,
-          chartBase,
-          workDir: options.workDir ?? ".",
-          reporter,
-        });
-        return {
-          dates: inp.dates,
-          rms: analysis.rms,
-          referenceDate: inp.dates[analysis.refIndex]!,
-          excludeDates: analysis.excluded.map((i) => inp.dates[i]!),
-          threshold: analysis.threshold,
-          skipped,
-          outputs: {
-            rampFile: settings.deramp === "no" ? null : rampFile,
-            rmsFile,
-            referenceDateFile: analysis.referenceDateFile,
-            excludeDateFile: analysis.excludeDateFile,
-            chartFiles: analysis.chartFiles,
-          },
-        };
+        return await writeRmsResults(out, options, { dates: inp.dates, rms, skipped });
       });
     } finally {
       mask?.close();
@@ -299,4 +268,166 @@ export async function run(options: TimeseriesRmsOptions): Promise<TimeseriesRmsR
   } finally {
     reader.close();
   }
+}
+
+/** The settings of `options` (after the template) and the files they name. */
+export function rmsFiles(options: TimeseriesRmsOptions): {
+  settings: { maskFile: string | null; deramp: RampType | "no"; cutoff: number };
+  tsFile: string;
+  rampFile: string;
+  rmsFile: string;
+  chartBase: string;
+} {
+  const settings = resolveSettings(options);
+  const tsFile = options.timeseriesFile;
+  const rampFile = settings.deramp === "no" ? tsFile : `${splitext(tsFile)[0]}_ramp.h5`;
+  const rmsFile = join(dirname(rampFile), `rms_${splitext(basename(rampFile))[0]}.txt`);
+  const chartBase = splitext(rmsFile)[0];
+  return { settings, tsFile, rampFile, rmsFile, chartBase };
+}
+
+/** Stage MintPy's RMS table `rms_<name>.txt`. */
+function writeRmsTable(
+  out: OutputSet,
+  options: TimeseriesRmsOptions,
+  dates: string[],
+  rms: Float64Array,
+): void {
+  const { settings, rampFile, rmsFile } = rmsFiles(options);
+  const table = formatRmsTable(dates, rms, {
+    timeseriesFile: rampFile,
+    maskFile: settings.maskFile ?? "None",
+  });
+  out.text(rmsFile, table);
+  (options.reporter ?? logReporter()).info(`save timeseries RMS to text file: ${rmsFile}`);
+}
+
+/** Stage the reference date, the outlier dates and the chart of the RMS per date. */
+async function writeRmsResults(
+  out: OutputSet,
+  options: TimeseriesRmsOptions,
+  found: { dates: string[]; rms: Float64Array; skipped: boolean },
+): Promise<TimeseriesRmsResult> {
+  const { settings, rampFile, rmsFile, chartBase } = rmsFiles(options);
+  const { dates } = found;
+  const analysis = await writeAnalysis(out, {
+    dates,
+    rms: found.rms,
+    cutoff: settings.cutoff,
+    figSize: options.figSize ?? null,
+    tickYearNum: options.tickYearNum ?? 1,
+    chartBase,
+    workDir: options.workDir ?? ".",
+    reporter: options.reporter ?? logReporter(),
+  });
+  return {
+    dates,
+    rms: analysis.rms,
+    referenceDate: dates[analysis.refIndex]!,
+    excludeDates: analysis.excluded.map((i) => dates[i]!),
+    threshold: analysis.threshold,
+    skipped: found.skipped,
+    outputs: {
+      rampFile: settings.deramp === "no" ? null : rampFile,
+      rmsFile,
+      referenceDateFile: analysis.referenceDateFile,
+      excludeDateFile: analysis.excludeDateFile,
+      chartFiles: analysis.chartFiles,
+    },
+  };
+}
+
+/** The sums of squares per date of a cluster task (other dates 0), and the files it wrote. */
+export interface RmsTileResult {
+  /** Dates of the time-series (all of them). */
+  dates: string[];
+  sumSq: Float64Array;
+  count: Float64Array;
+  /** The deramped part file, or null without a ramp. */
+  rampPart: string | null;
+}
+
+/**
+ * A cluster task of `timeseries_rms`: the dates `options.tile.range` deramped (into the part
+ * of `<name>_ramp.h5`) and summed per date; {@link finishTiles} turns every task's sums into
+ * MintPy's RMS table, reference and outlier dates and chart.
+ */
+export async function runTile(
+  options: TimeseriesRmsOptions & { tile: TileScope },
+): Promise<RmsTileResult> {
+  const reporter = options.reporter ?? logReporter();
+  const { settings, tsFile, rampFile } = rmsFiles(options);
+  const reader = await H5Reader.open(tsFile);
+  try {
+    const inp = describeInput(reader, tsFile);
+    const { numDates: K, length: L, width: W } = inp;
+    const resources = await resolveResources(
+      { ...options, reporter },
+      settings.deramp === "no"
+        ? undefined
+        : rampProbeShape({ ramp: settings.deramp, length: L, width: W }),
+    );
+    const mask = settings.maskFile
+      ? await MaskFile.open(settings.maskFile, { length: L, width: W, imageName: tsFile })
+      : null;
+    try {
+      return await withOutputs(async (out) => {
+        let writer: H5Writer | null = null;
+        const rampPart = settings.deramp === "no" ? null : options.tile.partPath(rampFile);
+        if (rampPart) {
+          writer = await out.h5(rampPart);
+          layoutLike(reader, writer, {
+            numDates: K,
+            length: L,
+            width: W,
+            chunkRows: rampChunkRows(inp.chunkRows, L, W),
+            reporter,
+          });
+        }
+        const res = await streamResidualRms({
+          reader,
+          dataset: "timeseries",
+          numDates: K,
+          length: L,
+          width: W,
+          mask,
+          ramp: settings.deramp === "no" ? null : settings.deramp,
+          ref: inp.ref,
+          writer,
+          solver: resources.solver,
+          budgetBytes: resources.budgetBytes,
+          alignRows: rampChunkRows(inp.chunkRows, L, W),
+          chunkDates: inp.chunkDates,
+          dateRange: options.tile.range,
+          workers: resources.workersRequested ? resources.workers : 1,
+          reporter,
+        });
+        return { dates: inp.dates, sumSq: res.sumSq, count: res.count, rampPart };
+      });
+    } finally {
+      mask?.close();
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The end of a clustered `timeseries_rms`: from the RMS per date (every task's sums), stage
+ * MintPy's RMS table, reference date, outlier dates and chart into `out`.
+ */
+export async function finishTiles(
+  out: OutputSet,
+  options: TimeseriesRmsOptions,
+  found: { dates: string[]; sumSq: Float64Array; count: Float64Array },
+): Promise<TimeseriesRmsResult> {
+  const rms = rmsFromSums(found.sumSq, found.count);
+  writeRmsTable(out, options, found.dates, rms);
+  return await writeRmsResults(out, options, { dates: found.dates, rms, skipped: false });
+}
+
+/** Rows of the deramped file's chunks: about 1 MB per date, whole input chunk rows. */
+function rampChunkRows(chunkRows: number | undefined, L: number, W: number): number {
+  const unit = chunkRows ?? 1;
+  return Math.min(L, unit * Math.max(1, Math.floor((1 << 20) / (4 * W * unit))));
 }

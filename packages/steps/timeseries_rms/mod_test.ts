@@ -41,7 +41,7 @@ Deno.test("run: the result names the reference date, the outliers and the files"
       rmsFile: `${dir}/rms_ts_ramp.txt`,
       referenceDateFile: `${dir}/reference_date.txt`,
       excludeDateFile: `${dir}/exclude_date.txt`,
-      chartFiles: [`${dir}/rms_ts_ramp.svg`, `${dir}/rms_ts_ramp.png`],
+      chartFiles: [`${dir}/rms_ts_ramp.svg`, `${dir}/rms_ts_ramp.png`, `${dir}/rms_ts_ramp.pdf`],
     });
     for (const f of [result.outputs.rampFile!, ...result.outputs.chartFiles]) {
       ok(listDir(dir).includes(f.slice(dir.length + 1)), f);

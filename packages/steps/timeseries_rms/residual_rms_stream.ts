@@ -54,12 +54,28 @@ export function planResidualRms(options: ResidualRmsStreamOptions): ResidualRmsP
   const chunk = Math.max(1, Math.min(K, options.chunkDates ?? 1));
   // One float32 value per date plus the mask byte per pixel.
   const imageBytes = (4 + 1) * L * W;
+  const range = options.dateRange;
+  if (range && chunk * imageBytes > budget) {
+    throw new RangeError(
+      `--max-memory: a group of ${chunk} whole image(s) of ${L} x ${W} pixels does not fit the ` +
+        `memory budget, which a task of dates needs: give it more memory, or run without --cluster`,
+    );
+  }
   if (chunk * imageBytes <= budget) {
     const chunks = Math.max(
       1,
       Math.floor(Math.min(budget, DATE_GROUP_BYTES) / (chunk * imageBytes)),
     );
     const groupSize = Math.min(K, chunk * chunks);
+    if (range) {
+      const [d0, d1] = range;
+      const units = [...dateUnits(d1 - d0, groupSize)].map((u) => ({
+        index: u.index,
+        date0: u.date0 + d0,
+        date1: u.date1 + d0,
+      }));
+      return { kind: "dates", groupSize, units };
+    }
     return { kind: "dates", groupSize, units: [...dateUnits(K, groupSize)] };
   }
   const plan = planRowUnits({
