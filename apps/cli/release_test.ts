@@ -2,7 +2,9 @@
  * The release workflow (.github/workflows/release.yml) cannot run here (`deno compile
  * --target` downloads a runtime per target), so its file is checked: it parses, runs on a
  * version tag, builds the five targets with the triples `deno compile` accepts, includes the
- * pool's worker module, and uploads the binaries to the release.
+ * pool's worker module, and uploads the binaries to the release. The `compile` task of
+ * deno.json is checked the same way: it includes the pool's worker, the chart thread's
+ * worker and the chart engine's two files (DejaVu Sans, resvg's WebAssembly).
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { posix } from "node:path";
@@ -123,7 +125,7 @@ Deno.test("release.yml: tag-triggered deno compile of five targets, worker inclu
   ok(tasks.compile!.includes(`--include ${WORKER}`), tasks.compile);
 });
 
-Deno.test("deno task compile: includes the chart thread's worker, the font and resvg's wasm", () => {
+Deno.test("deno task compile: includes the chart worker, the font and resvg's wasm", () => {
   const tasks = JSON.parse(read("deno.json")).tasks as Record<string, string>;
   const words = tasks.compile!.split(/\s+/);
   const included = words.flatMap((w, i) => w === "--include" ? [words[i + 1]!] : []);

@@ -4,11 +4,12 @@
  * (a warm chart: ~60 ms). A step that ends with a chart calls {@link preloadCharts} when it
  * starts and {@link drawRmsChart} at its end:
  *
- * - with 4 or more cores, the engine loads, and draws a made-up chart once, on a thread of
- *   its own (`chart_worker.ts`) while the step computes; the chart is then drawn there;
+ * - with 4 or more cores (or `VINSAR_CHART_THREAD=1`), the engine loads, and draws a
+ *   made-up chart once, on a thread of its own (`chart_worker.ts`) while the step computes;
+ *   the chart is then drawn there;
  * - with fewer, that thread would take the step's own core (measured on 2 cores: slower
- *   overall), so the engine's modules and files load in this thread while the step waits
- *   for its reads, and resvg's WebAssembly compiles off the thread.
+ *   overall), so the engine's modules and files load in this thread whenever the step lets
+ *   the event loop turn, and resvg's WebAssembly compiles off the thread.
  *
  * Without a preload the chart is drawn in the calling thread, as before. This module loads
  * none of the chart engine itself.
@@ -18,7 +19,8 @@
  * import { drawRmsChart, preloadCharts } from "@vinsar/plot/chart-thread";
  *
  * using _charts = preloadCharts(); // the engine loads while the RMS is computed
- * const analysis = { rms: new Float64Array([0.002, 0.001]), refIndex: 1, threshold: 0.01, excluded: [] };
+ * const rms = new Float64Array([0.002, 0.001]);
+ * const analysis = { rms, refIndex: 1, threshold: 0.01, excluded: [] };
  * const { svg, png, pdf } = await drawRmsChart(["20200101", "20200113"], analysis, 3);
  * ```
  * @module
@@ -67,10 +69,18 @@ function release(): void {
 /** Options of {@link preloadCharts}. */
 export interface PreloadOptions {
   /**
-   * Load on a thread of its own (true) or in this thread (false); default: a thread when
-   * the machine has 4 or more logical cores.
+   * Load on a thread of its own (true) or in this thread (false); default: as
+   * `$VINSAR_CHART_THREAD` says (`1` or `0`), else a thread when the machine has 4 or more
+   * logical cores.
    */
   thread?: boolean;
+}
+
+/** The default of {@link PreloadOptions.thread}. */
+function threadByDefault(): boolean {
+  const env = Deno.env.get("VINSAR_CHART_THREAD");
+  if (env === "1" || env === "0") return env === "1";
+  return navigator.hardwareConcurrency >= 4;
 }
 
 /**
@@ -81,7 +91,7 @@ export interface PreloadOptions {
  * drawn.
  */
 export function preloadCharts(options: PreloadOptions = {}): Disposable {
-  if (!(options.thread ?? navigator.hardwareConcurrency >= 4)) {
+  if (!(options.thread ?? threadByDefault())) {
     loadEngine().catch(() => {/* the chart drawn reports it */});
     return { [Symbol.dispose]() {} };
   }
@@ -114,7 +124,9 @@ export async function drawRmsChart(
     const on = thread;
     users++;
     try {
-      return await on.draw({ chart: "rms", args: [dates, analysis, cutoff, opts] });
+      const files = await on.draw({ chart: "rms", args: [dates, analysis, cutoff, opts] });
+      log.debug("RMS chart drawn on the chart thread");
+      return files;
     } catch (e) {
       if (!(e instanceof ChartThreadUnavailable)) throw e;
       log.debug(`chart thread unavailable (${e.message}): the chart is drawn in this thread`);

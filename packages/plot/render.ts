@@ -125,7 +125,7 @@ export async function sceneToPdf(scene: Scene): Promise<Uint8Array> {
     size: [scene.width * k, scene.height * k],
     margin: 0,
     font: null as unknown as string,
-    info: { Producer: "vinsar (pdfkit)", Creator: "vinsar" },
+    info: { Producer: "vinsar (pdfkit)", Creator: "vinsar", CreationDate: creationDate() },
   });
   const chunks: Uint8Array[] = [];
   doc.on("data", (c: Uint8Array) => chunks.push(c));
@@ -154,4 +154,13 @@ export async function sceneToPdf(scene: Scene): Promise<Uint8Array> {
 export async function renderScene(scene: Scene, format: SceneFormat): Promise<Uint8Array> {
   if (format === "svg") return new TextEncoder().encode(sceneToSvg(scene));
   return format === "png" ? await sceneToPng(scene) : await sceneToPdf(scene);
+}
+
+/**
+ * The PDF's creation date: `SOURCE_DATE_EPOCH` (seconds; the reproducible-builds convention)
+ * when set, so that the same run gives the same bytes, else now.
+ */
+function creationDate(): Date {
+  const epoch = Number(Deno.env.get("SOURCE_DATE_EPOCH") ?? NaN);
+  return Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date();
 }

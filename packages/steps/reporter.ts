@@ -19,8 +19,11 @@ export interface Reporter {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
-  /** A progress bar over `total` units of a pass named `label`. */
-  progress(label: string, total: number): ProgressBar;
+  /**
+   * A progress bar over `total` units of a pass named `label`; `unit` names them in the rate
+   * (default "px": pixels).
+   */
+  progress(label: string, total: number, unit?: string): ProgressBar;
 }
 
 /** Settings of {@link logReporter}. */
@@ -36,7 +39,7 @@ export function logReporter(options: LogReporterOptions = {}): Reporter {
     info: (m) => log.info(m),
     warn: (m) => log.warn(m),
     debug: (m) => log.debug(m),
-    progress: (label, total) => new Progress(label, total, tty),
+    progress: (label, total, unit) => new Progress(label, total, tty, unit ?? "px"),
   };
 }
 
@@ -59,20 +62,22 @@ function writeStderr(text: string): void {
   } catch { /* stderr closed */ }
 }
 
-/** Blocks done, pixels/s and ETA of one pass. */
+/** Blocks done, units (pixels) per second and ETA of one pass. */
 class Progress implements ProgressBar {
   readonly #label: string;
   readonly #total: number;
   readonly #start = performance.now();
   readonly #tty: boolean;
+  readonly #unit: string;
   #done = 0;
   #lastDraw = 0;
   #lastDecile = -1;
 
-  constructor(label: string, total: number, tty: boolean) {
+  constructor(label: string, total: number, tty: boolean, unit = "px") {
     this.#label = label;
     this.#total = Math.max(1, total);
     this.#tty = tty;
+    this.#unit = unit;
   }
 
   advance(amount: number): void {
@@ -102,7 +107,7 @@ class Progress implements ProgressBar {
     return `${this.#label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${
       (frac * 100).toFixed(0).padStart(3)
     }%` +
-      ` ${formatRate(rate)} px/s, ${secs.toFixed(1)} s elapsed, ETA ${eta.toFixed(1)} s`;
+      ` ${formatRate(rate)} ${this.#unit}/s, ${secs.toFixed(1)} s elapsed, ETA ${eta.toFixed(1)} s`;
   }
 }
 

@@ -104,7 +104,7 @@ export async function runOnSlurm(
   }
   const resubmitted: number[][] = [];
   const pollMs = cluster.pollMs ?? Number(Deno.env.get("VINSAR_CLUSTER_POLL_MS") ?? 5000);
-  const bar = reporter.progress("tiles", plan.tiles.length);
+  const bar = reporter.progress("tiles", plan.tiles.length, "tiles");
   let doneCount = 0;
   for (let round = 0;; round++) {
     // Wait until none of our jobs is queued or running, following the done markers.
