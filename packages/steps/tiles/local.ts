@@ -8,7 +8,6 @@
  * stale plans of the same outputs are removed.
  * @module
  */
-import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { logReporter, type Reporter } from "../reporter.ts";
 import { loadTileJob } from "./jobs.ts";
@@ -104,7 +103,7 @@ function removeStalePlans(plan: TilePlan): void {
     try {
       const other = readPlan(join(root, e.name, "plan.json"));
       if (other.step === plan.step && other.outputs.join() === plan.outputs.join()) {
-        rm(join(root, e.name), { recursive: true, force: true }).catch(() => {});
+        Deno.removeSync(join(root, e.name), { recursive: true });
       }
     } catch { /* not a plan */ }
   }

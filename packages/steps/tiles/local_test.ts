@@ -64,6 +64,25 @@ Deno.test({
         deepStrictEqual(await h5Differences(a!, b, ["FILE_PATH"]), [], b);
       }
       ok(![...Deno.readDirSync(dir)].some((e) => e.name === ".vinsar"), "plan folder removed");
+      // A setting changed: another plan, from scratch; the stale plan of the same outputs goes.
+      const stale = await createPlan("ifgram_inversion", options, {
+        workers: 1,
+        taskBytes: Infinity,
+        tiles: 3,
+        workDir: dir,
+      });
+      await runTile(stale.path, 0, { reporter: silent });
+      const changed: string[] = [];
+      ok(
+        await runResumable(
+          "ifgram_inversion",
+          { ...options, weightFunc: "no", reporter: recorder(changed) },
+          { minBytes: 0, tileBytes: Math.ceil((6 * 7 * 7 * 4) / 3), workDir: dir },
+        ),
+      );
+      ok(changed.some((l) => /in 3 resumable tile\(s\)/.test(l)), changed.join("\n"));
+      ok(!changed.some((l) => /resuming/.test(l)), changed.join("\n"));
+      ok(![...Deno.readDirSync(dir)].some((e) => e.name === ".vinsar"), "stale plan removed");
       // Too small to be worth tiles: the caller runs the step as usual.
       ok(!(await runResumable("ifgram_inversion", options, { workDir: dir })));
     } finally {
