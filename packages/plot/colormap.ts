@@ -3,7 +3,8 @@
  * (`floor(t * 256)`, clipped). `viridis`, `plasma`, `inferno` and `magma` are matplotlib's own
  * tables as d3-scale-chromatic ships them; `jet`, `RdBu` and `gray` are built from
  * matplotlib's segment data; every name also has a reversed `_r` form. MintPy's defaults:
- * `jet` for velocity and displacement, `gray` for coherence and masks ({@link defaultColormap}).
+ * `jet` for most data, masks included, and `gray` for coherence and water / shadow masks
+ * ({@link defaultColormap}).
  * @module
  */
 import {
@@ -144,8 +145,11 @@ export function isDiverging(name: string): boolean {
   return name.startsWith("RdBu");
 }
 
-/** MintPy's default colour map of a dataset: gray for coherence and masks, else jet. */
+/**
+ * MintPy's default colour map of a dataset (its `auto_colormap_name`): gray for coherence,
+ * temporal coherence and water / shadow masks, else jet (a `maskTempCoh.h5` is jet).
+ */
 export function defaultColormap(fileType: string, dataset: string): string {
-  const gray = ["coherence", "temporalCoherence", "waterMask", "shadowMask", "mask"];
+  const gray = ["coherence", "temporalCoherence", "waterMask", "shadowMask"];
   return gray.includes(fileType) || gray.includes(dataset.split("-")[0]!) ? "gray" : "jet";
 }

@@ -23,8 +23,9 @@ Deno.test("map figure: one panel with axes, colour bar, title; no data transpare
     marker: { y: 10, x: 15 },
   });
   const svg = sceneToSvg(scene);
-  ok(svg.includes(">velocity<") && svg.includes(">mm/year<") && svg.includes(">\u221210<"));
-  ok(!svg.includes(">+0<") && svg.includes(">0<"), "colour-bar tick 0");
+  // matplotlib's locator: 9 intervals fit this bar, so steps of 2.5.
+  ok(svg.includes(">velocity<") && svg.includes(">mm/year<") && svg.includes(">\u22127.5<"));
+  ok(!svg.includes(">+0<") && svg.includes(">0.0<"), "colour-bar tick 0");
   ok(svg.includes(">20<"), "pixel-number axis");
   const png = decode(await sceneToPng(scene));
   strictEqual(png.width, scene.width);
@@ -47,11 +48,18 @@ Deno.test("map figure: a grid of 12 dated panels sharing one colour bar", async 
     length: L,
     width: W,
     scale: { cmap: "RdBu_r", vlim: [-11, 11] },
-    title: "timeseries",
     unit: "cm",
+    extend: "both",
+    marker: { y: 3, x: 4 },
+    flipLR: true,
   });
   strictEqual(scene.shapes.filter((s) => s.kind === "image").length, 13); // + colour bar
-  ok(scene.width <= 15 * 150 + 1 && scene.height <= 8 * 150 + 1);
+  // Two triangle ends and the bar's outline; the marker a tenth of 6 pt (+ 1 pt edge).
+  strictEqual(scene.shapes.filter((s) => s.kind === "polygon").length, 3);
+  const marks = scene.shapes.filter((s) => s.kind === "rect" && s.fill);
+  ok(marks.length === 12 && marks.every((m) => m.kind === "rect" && m.w < 4), "small markers");
+  // MintPy's 15 x 8 inch figure cropped to what is drawn; no figure title above a grid.
+  ok(scene.width <= 15.5 * 150 && scene.height <= 8 * 150 + 1, `${scene.width}`);
   if (OUT) await Deno.writeFile(`${OUT}/map_grid.png`, await sceneToPng(scene));
 });
 

@@ -128,7 +128,7 @@ export function networkScene(spec: NetworkSpec): Scene {
 
 /** The perpendicular-baseline history (MintPy's `pbaseHistory.pdf`): dates joined in order. */
 export function pbaseHistoryScene(spec: NetworkSpec): Scene {
-  const ax = dateAxes(spec, "Perpendicular Baseline History", "Perp Baseline [m]");
+  const ax = dateAxes(spec, "Perpendicular Baseline History", "Perpendicular Baseline [m]", true);
   const used = new Set(spec.pairs.filter((q) => q.kept).flatMap((q) => [q.i, q.j]));
   const keep = spec.dates.map((_, i) => i).filter((i) => used.has(i) || !spec.pairs.length);
   for (let k = 1; k < keep.length; k++) {

@@ -95,6 +95,8 @@ Deno.test("colour maps: matplotlib's tables, reversed forms, MintPy's defaults",
   strictEqual(defaultColormap("velocity", "velocity"), "jet");
   strictEqual(defaultColormap("temporalCoherence", "temporalCoherence"), "gray");
   strictEqual(defaultColormap("ifgramStack", "coherence-20200101_20200113"), "gray");
+  strictEqual(defaultColormap("mask", "mask"), "jet"); // MintPy shows maskTempCoh.h5 in jet
+  strictEqual(defaultColormap("mask", "waterMask"), "gray");
   // Discrete levels: two levels take the two ends of the map.
   strictEqual(scaleIndex(0, { cmap: "gray", vlim: [-0.5, 1.5], levels: 2 }), 0);
   strictEqual(scaleIndex(1, { cmap: "gray", vlim: [-0.5, 1.5], levels: 2 }), 255);

@@ -94,6 +94,16 @@ function drawShape(doc: Doc, s: Shape): void {
       doc.restore();
       return;
     }
+    case "polygon":
+      if (s.fill) {
+        fill(doc, s.fill);
+        doc.polygon(...s.points.map(([x, y]) => [x, y])).fill();
+      }
+      if (s.stroke) {
+        stroke(doc, s.stroke, s.width ?? 1);
+        doc.polygon(...s.points.map(([x, y]) => [x, y])).stroke();
+      }
+      return;
     case "image":
       doc.image(Buffer.from(s.png), s.x, s.y, { width: s.w, height: s.h });
       return;

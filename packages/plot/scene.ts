@@ -73,8 +73,23 @@ export interface ImageShape {
   png: Uint8Array;
 }
 
+/** A closed polygon through `points` (`[x, y]` pairs), filled and/or outlined. */
+export interface PolygonShape {
+  kind: "polygon";
+  points: ReadonlyArray<readonly [number, number]>;
+  fill?: Rgba;
+  stroke?: Rgba;
+  width?: number;
+}
+
 /** Any shape. */
-export type Shape = RectShape | LineShape | CircleShape | TextShape | ImageShape;
+export type Shape =
+  | RectShape
+  | LineShape
+  | CircleShape
+  | TextShape
+  | ImageShape
+  | PolygonShape;
 
 /** A drawing: size in pixels, shapes in painting order, and pixels per inch (for PDF). */
 export interface Scene {
@@ -128,6 +143,10 @@ function shapeSvg(s: Shape): string {
       return `<text x="${num(s.x)}" y="${num(s.y)}" font-size="${num(s.size)}" ` +
         `text-anchor="${s.anchor ?? "start"}"${paint("fill", s.color)}${rot}>${esc(s.text)}</text>`;
     }
+    case "polygon":
+      return `<polygon points="${s.points.map(([x, y]) => `${num(x)},${num(y)}`).join(" ")}"` +
+        paint("fill", s.fill) + paint("stroke", s.stroke) +
+        (s.stroke ? ` stroke-width="${num(s.width ?? 1)}"` : "") + `/>`;
     case "image":
       return `<image x="${num(s.x)}" y="${num(s.y)}" width="${num(s.w)}" height="${num(s.h)}" ` +
         `preserveAspectRatio="none" image-rendering="optimizeSpeed" ` +

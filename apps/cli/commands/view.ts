@@ -35,9 +35,16 @@ const spec: CommandSpec = {
     option(["-u", "--unit"], "unit", "display unit: m, cm, mm, m/year, cm/year, mm/year, ..."),
     option(["--wrap"], "wrap", "re-wrap data to the display range", { nargs: 0 }),
     option(["--wrap-range"], "wrapRange", "range of --wrap", { nargs: 2, metavar: "MIN MAX" }),
-    option(["-m", "--mask"], "maskFile", "mask file (0 = hidden), or no"),
+    option(
+      ["-m", "--mask"],
+      "maskFile",
+      "mask file (0 = hidden), or no (default: maskTempCoh.h5 beside a velocity/time-series)",
+    ),
     option(["--zero-mask"], "zeroMask", "hide pixels whose value is zero", { nargs: 0 }),
     option(["--noaxis", "--noaxes"], "noaxis", "no axes", { nargs: 0 }),
+    option(["--noflip"], "noflip", "no automatic flip of a radar-coded file", { nargs: 0 }),
+    option(["--flip-lr"], "flipLR", "flip left-right", { nargs: 0 }),
+    option(["--flip-ud"], "flipUD", "flip up-down", { nargs: 0 }),
     option(["--nocbar", "--nocolorbar"], "nocbar", "no colour bar", { nargs: 0 }),
     option(["--title", "--figtitle"], "title", "figure title"),
     option(["--dpi"], "dpi", "pixels per inch of a PNG (default 150)"),
@@ -75,6 +82,12 @@ export const command: Command = defineCommand("view", {
     maskFile: args.maskFile as string | undefined,
     zeroMask: args.zeroMask === true,
     axis: args.noaxis === true ? false : undefined,
+    // MintPy: --flip-lr/--flip-ud replace the automatic flip; --noflip turns it off.
+    flip: args.flipLR === true || args.flipUD === true
+      ? { lr: args.flipLR === true, ud: args.flipUD === true }
+      : args.noflip === true
+      ? { lr: false, ud: false }
+      : undefined,
     cbar: args.nocbar === true ? false : undefined,
     title: args.title as string | undefined,
     dpi: numberArg(args.dpi, "--dpi"),

@@ -22,7 +22,7 @@ Deno.test("view: a time-series as a grid of dates, PNG / PDF / SVG by extension"
     strictEqual(r.code, 0, r.stderr);
     const svg = Deno.readTextFileSync(`${dir}/d.svg`);
     ok(svg.includes(`>timeseries-${dates[3]}<`), "title names the date");
-    ok(svg.includes(">[mm]<") === false && svg.includes(">[cm]<"), "default unit cm");
+    ok(svg.includes(">mm<") === false && svg.includes(">cm<"), "default unit cm");
     ok(svg.includes(">\u22124<") && svg.includes(">4<"), "--vlim ticks");
     strictEqual((await runCli(["view", "ts.h5", "*0101", "-o", "d.pdf", "--nocbar"], dir)).code, 0);
     ok(text(Deno.readFileSync(`${dir}/d.pdf`)).startsWith("%PDF-"));
@@ -77,13 +77,34 @@ Deno.test({
       const r = await runCli(["view", vel, "-m", mask, "-u", "mm/year", "-o", "v.svg"], dir);
       strictEqual(r.code, 0, r.stderr);
       const svg = Deno.readTextFileSync(`${dir}/v.svg`);
-      ok(svg.includes(">velocity<") && svg.includes(">[mm/year]<") && !svg.includes(">+0<"));
+      ok(svg.includes(">velocity<") && svg.includes(">mm/year<") && !svg.includes(">+0<"));
       strictEqual((await view.run({ file: vel, outfile: `${dir}/v.png` })).colormap, "jet");
+      // MintPy's defaults: maskTempCoh.h5 beside the file, a descending orbit flipped.
+      Deno.copyFileSync(vel, `${dir}/velocity.h5`);
+      Deno.copyFileSync(mask, `${dir}/maskTempCoh.h5`);
+      const auto = await view.run({ file: `${dir}/velocity.h5`, outfile: `${dir}/a.svg` });
+      strictEqual(auto.maskFile, `${dir}/maskTempCoh.h5`);
+      ok(auto.flip.lr && !auto.flip.ud);
+      const off = await view.run({
+        file: `${dir}/velocity.h5`,
+        outfile: `${dir}/b.svg`,
+        maskFile: "no",
+        flip: { lr: false, ud: false },
+      });
+      ok(off.maskFile === null && off.vlim[0] < auto.vlim[0], "-m no shows every pixel");
+      const clipped = await runCli(
+        ["view", "velocity.h5", "--vlim", "-1", "1", "-o", "c.svg"],
+        dir,
+      );
+      strictEqual(clipped.code, 0, clipped.stderr);
+      ok(Deno.readTextFileSync(`${dir}/c.svg`).split("<polygon").length === 4, "triangle ends");
       const m = await runCli(["view", mask, "-o", "m.svg"], dir);
       strictEqual(m.code, 0, m.stderr);
-      // Two levels (0 and 1) get one colour each and a tick each.
+      // Two levels (0 and 1) get one colour each and a tick each; jet, titled by the file.
       const ms = Deno.readTextFileSync(`${dir}/m.svg`);
       ok(ms.includes(">0<") && ms.includes(">1<") && !ms.includes(">0.5<"));
+      ok(ms.includes(">maskTempCoh<"));
+      strictEqual((await view.run({ file: mask, outfile: `${dir}/m.png` })).colormap, "jet");
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }

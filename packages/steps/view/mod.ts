@@ -14,9 +14,17 @@
 import { basename, extname } from "node:path";
 import { InputError } from "@vinsar/core";
 import { H5Reader, MaskFile } from "@vinsar/hdf5";
-import { defaultColormap, formatOfPath, mapFigureScene, renderScene } from "@vinsar/plot";
+import {
+  type ColorbarExtend,
+  defaultColormap,
+  formatOfPath,
+  mapFigureScene,
+  mapGridShape,
+  renderScene,
+} from "@vinsar/plot";
 import { withOutputs } from "../pipeline/mod.ts";
 import { type Reporter, silentReporter } from "../reporter.ts";
+import { autoFlip, autoMaskPath, autoTitle, panelTitles } from "./_auto.ts";
 import { selectItems } from "./_datasets.ts";
 import { type ReadPanel, readPanel, ValueStats } from "./_read.ts";
 import { displayUnit } from "./_units.ts";
@@ -31,22 +39,31 @@ export interface ViewOptions {
   outfile?: string;
   /** Colour limits in display units; default the data's minimum and maximum. */
   vlim?: [number, number];
-  /** Colour map; default MintPy's (gray for coherence and masks, else jet). */
+  /** Colour map; default MintPy's (gray for coherence and water / shadow masks, else jet). */
   colormap?: string;
   /** Display unit (m, cm, mm, m/year, cm/year, mm/year ...); default cm for metres. */
   unit?: string;
   /** Wrap values into `wrapRange` (default [-pi, pi)). */
   wrap?: boolean;
   wrapRange?: [number, number];
-  /** Mask file (0 = hidden), or "no". */
+  /**
+   * Mask file (0 = hidden), or "no". Default as MintPy: `maskTempCoh.h5` (else
+   * `maskResInv.h5`) beside a velocity or time-series file, unless `zeroMask`.
+   */
   maskFile?: string;
-  /** Hide pixels whose value is zero. */
+  /** Hide pixels whose value is zero (and no mask unless `maskFile` is given). */
   zeroMask?: boolean;
+  /**
+   * Flip the maps left-right / up-down. Default as MintPy: a radar-coded file of a
+   * descending orbit left-right, of an ascending one up-down; `{ lr: false, ud: false }` is
+   * MintPy's `--noflip`.
+   */
+  flip?: { lr: boolean; ud: boolean };
   /** Pixel-number axes (default on for one map). */
   axis?: boolean;
   /** Colour bar (default on). */
   cbar?: boolean;
-  /** Figure title; default the dataset name (one map) or the file name (a grid). */
+  /** Figure title; default MintPy's (one map: e.g. `velocity`, `maskTempCoh`); a grid none. */
   title?: string;
   /** Longest side of a map in data pixels before decimation, default 1000 (one map). */
   maxSize?: number;
@@ -65,6 +82,10 @@ export interface ViewResult {
   unit: string;
   /** Rows and columns of the data kept per map (every `step`-th). */
   step: number;
+  /** The mask file used, or null. */
+  maskFile: string | null;
+  /** The flips applied. */
+  flip: { lr: boolean; ud: boolean };
 }
 
 /** Show `options.file` as a picture; see {@link ViewOptions}. */
@@ -91,9 +112,21 @@ export async function run(options: ViewOptions): Promise<ViewResult> {
     const rate = /velocity/i.test(first.name) && /^[a-z]*m$/.test(stored) ? "/year" : "";
     const [unit, scale] = displayUnit(stored === "1" ? "" : stored + rate, options.unit);
     const cmap = options.colormap ?? defaultColormap(attrs.FILE_TYPE ?? "", first.label);
+    const fileType = attrs.FILE_TYPE ?? "";
     if (options.maskFile && options.maskFile !== "no") {
       mask = await MaskFile.open(options.maskFile, { length, width, imageName: options.file });
       if (!mask) throw new InputError(`${options.maskFile}: mask file not found`);
+    } else if (options.maskFile === undefined && !options.zeroMask) {
+      // MintPy's default mask; one of another size is skipped, as MintPy does.
+      const auto = autoMaskPath(options.file, fileType);
+      if (auto) {
+        mask = await MaskFile.open(auto, { length, width, ignoreSizeMismatch: true });
+      }
+    }
+    if (mask) reporter.info(`read mask from file: ${basename(mask.path)}`);
+    const flip = options.flip ?? autoFlip(attrs);
+    if (flip.lr || flip.ud) {
+      reporter.info(`flip figure ${flip.lr ? "left and right" : "up and down"}`);
     }
     const panelMax = single
       ? (options.maxSize ?? 1000)
@@ -106,10 +139,12 @@ export async function run(options: ViewOptions): Promise<ViewResult> {
       `view ${options.file}: ${items.length} image(s), unit ${unit || "1"}, colormap ${cmap}`,
     );
     const bar = reporter.progress("read", items.length);
-    const panels: Array<ReadPanel & { title: string }> = items.map((it) => {
+    const [rows, cols] = mapGridShape(items.length, length / width);
+    const titles = panelTitles(items, fileType, rows * cols);
+    const panels: Array<ReadPanel & { title: string }> = items.map((it, i) => {
       const p = readPanel(reader, it, settings, stats);
       bar.advance(1);
-      return { ...p, title: it.short };
+      return { ...p, title: titles[i]! };
     });
     // MintPy's rule: few distinct evenly spaced values (a mask) get one colour each.
     let levels = 0;
@@ -125,13 +160,22 @@ export async function run(options: ViewOptions): Promise<ViewResult> {
     if (!Number.isFinite(vlim[0]) || !Number.isFinite(vlim[1])) vlim = [0, 1];
     if (!(vlim[1] > vlim[0])) vlim = [vlim[0] - 0.5, vlim[0] + 0.5];
     const refY = Number(attrs.REF_Y), refX = Number(attrs.REF_X);
+    const title = options.title ?? (single
+      ? autoTitle(options.file, items, {
+        fileType,
+        numDatasets: reader.datasets().length,
+        wrapRange: wrap,
+      })
+      : undefined);
     const scene = mapFigureScene(panels, {
       length,
       width,
       scale: { cmap, vlim, levels },
-      title: options.title ??
-        (single ? first.label : basename(options.file, extname(options.file))),
-      unit: unit ? `[${unit}]` : "",
+      title,
+      unit,
+      extend: colorbarExtend(vlim, [stats.min, stats.max]),
+      flipLR: flip.lr,
+      flipUD: flip.ud,
       axis: options.axis,
       cbar: options.cbar,
       marker: attrs.REF_Y !== undefined && Number.isFinite(refY) && Number.isFinite(refX)
@@ -145,9 +189,25 @@ export async function run(options: ViewOptions): Promise<ViewResult> {
       return Promise.resolve();
     });
     reporter.info(`save figure to file: ${outfile}`);
-    return { outfile, datasets: items.map((i) => i.label), vlim, colormap: cmap, unit, step };
+    return {
+      outfile,
+      datasets: items.map((i) => i.label),
+      vlim,
+      colormap: cmap,
+      unit,
+      step,
+      maskFile: mask?.path ?? null,
+      flip,
+    };
   } finally {
     mask?.close();
     reader.close();
   }
+}
+
+/** MintPy's colour-bar ends: a triangle where the data go beyond the limits. */
+function colorbarExtend(vlim: [number, number], data: [number, number]): ColorbarExtend {
+  const eps = (vlim[1] - vlim[0]) * 1e-4;
+  const low = vlim[0] - eps > data[0], high = vlim[1] + eps < data[1];
+  return low && high ? "both" : low ? "min" : high ? "max" : "neither";
 }
