@@ -24,7 +24,18 @@ export async function runCli(
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  return { code: out.code, stderr: cliStderr(out.stderr) };
+}
+
+/**
+ * A child CLI's stderr without Deno's own notice that it waited for the `node_modules` lock (held
+ * a moment by another Deno process of the parallel tests): not vinsar's output.
+ */
+export function cliStderr(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes).replace(
+    /^Blocking waiting for file lock on node_modules directory\n/gm,
+    "",
+  );
 }
 
 /** A scratch folder with the small test stack in `inputs/` (options as writeTestStack's). */

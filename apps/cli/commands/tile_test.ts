@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { h5Differences } from "@vinsar/hdf5/testing";
 import { createPlan } from "@vinsar/steps/tiles";
 import { registerBuiltinBackends } from "@vinsar/steps/pipeline";
-import { runCli, scratchStack } from "../test_reference.ts";
+import { cliStderr, runCli, scratchStack } from "../test_reference.ts";
 
 const OUTPUTS = ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"];
 
@@ -160,7 +160,7 @@ Deno.test({
           stdout: "null",
           stderr: "piped",
         }).output();
-        const err = new TextDecoder().decode(out.stderr).trim();
+        const err = cliStderr(out.stderr).trim();
         strictEqual(out.code, 2, `${args.join(" ")}: ${err}`);
         strictEqual(err.split("\n").length, 1, err);
         ok(pattern.test(err), `${args.join(" ")}: ${err}`);

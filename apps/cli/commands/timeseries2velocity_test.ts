@@ -5,6 +5,7 @@ import { H5Reader, H5Writer } from "@vinsar/hdf5";
 import { listDir, referenceDir } from "@vinsar/steps/testing";
 import { command } from "./timeseries2velocity.ts";
 import { KEY_ATTRIBUTES } from "../../validate/compare.ts";
+import { cliStderr } from "../test_reference.ts";
 
 const ref = referenceDir();
 const CLI = new URL("../main.ts", import.meta.url).pathname;
@@ -25,7 +26,7 @@ async function t2v(
     stderr: "piped",
     env: { NO_COLOR: "1", ...env },
   }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  return { code: out.code, stderr: cliStderr(out.stderr) };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The inversion's block loop, apart from planning and file layout: any range of row units
- * is read from the stack, inverted on the executor and written to the outputs, so a caller
- * (the whole image, or a cluster task of units [a, b)) chooses the units and the files.
+ * is read and inverted on the executor (each worker reads its own units from its own
+ * read-only view of the stack; without workers the kernel reads them in this thread) and
+ * written to the outputs here (one HDF5 writer), so a caller (the whole image, or a cluster
+ * task of units [a, b)) chooses the units and the files.
  * @module
  */
 import {
@@ -11,35 +13,30 @@ import {
   zeroInversionCounts,
   zeroInversionTiming,
 } from "@vinsar/core";
-import type { CovarianceOutput, IfgramStack, InversionOutputs, MaskRows } from "@vinsar/hdf5";
+import type { CovarianceOutput, InversionOutputs } from "@vinsar/hdf5";
 import type { Executor } from "../pipeline/executor.ts";
 import { type PipelineTiming, runBlocks } from "../pipeline/run_blocks.ts";
 import type { RowUnit } from "../pipeline/units.ts";
 import type { ProgressBar } from "../reporter.ts";
-import { applyOffsetStdMask, type OffsetStdMask } from "./_offsets.ts";
 import {
-  type BlockBuffers,
   blockTransferables,
   type InversionTask,
   type InversionTaskResult,
+  type OutputBuffers,
+  type UnitTask,
 } from "./kernel.ts";
 
-/** What {@link invertBlocks} reads, inverts with and writes to. */
+/** What {@link invertBlocks} inverts with and writes to. */
 export interface BlockInversion {
-  stack: IfgramStack;
-  /** Dataset inverted (`unwrapPhase`, ...). */
-  obs: string;
-  /** The weight dataset is read (weighted inversion). */
-  weighted: boolean;
-  /** The dataset the weights come from: "coherence" (default) or an offset Std. */
-  weightDataset?: string;
-  /** An `*OffsetStd` observation mask, applied as the blocks are read. */
-  stdMask?: OffsetStdMask;
-  /** Observation mask dataset, read when set. */
-  maskDataset: string | null;
-  /** Per-pixel skip masks (water, zero average spatial coherence), ANDed. */
-  masks: readonly MaskRows[];
-  executor: Executor<InversionTask, InversionTaskResult>;
+  /**
+   * Runs {@link UnitTask}s: its kernel reads each unit (a worker from its own view of the
+   * stack, the in-process kernel from the step's open files).
+   */
+  executor: Executor<InversionTask | UnitTask, InversionTaskResult>;
+  /** Image width (pixels per row). */
+  width: number;
+  /** Kept interferograms K. */
+  numIfgram: number;
   /** Phase of each kept interferogram at the reference pixel, K. */
   refPhase: Float32Array;
   /** Reference pixel (y, x), or null with `skipRef`. */
@@ -51,13 +48,14 @@ export interface BlockInversion {
   /** Rows of the largest unit (buffers are sized for it). */
   rowsPerBlock: number;
   files: InversionOutputs;
-  /** `--calc-cov`: the covariance file (the weight dataset is then read whatever `-w`). */
+  /** `--calc-cov`: the covariance file. */
   covFile?: CovarianceOutput;
   progress: ProgressBar;
 }
 
 /** What inverting the units did, summed over them. */
 export interface BlockInversionTotals {
+  /** The loop's timing; `read` is the kernels' reading, summed over threads. */
   pipeline: PipelineTiming;
   counts: InversionCounts;
   stages: InversionTiming;
@@ -67,80 +65,45 @@ export interface BlockInversionTotals {
   covariance?: { counts: CovarianceCounts; ms: number };
 }
 
-/** A buffer set in the loop: it travels to a worker and back, so the slot holds the latest. */
-interface BlockSlot {
-  buffers: BlockBuffers;
-  pixelMask?: Uint8Array;
-  /** The `*OffsetStd` mask dataset's rows (stays in this thread). */
-  stdRows?: Float32Array;
-}
-
 /**
- * Invert `units` (row ranges of the stack) and write them, blocks written as they finish:
- * one block per thread in flight, plus (with workers) the one being read.
+ * Invert `units` (row ranges of the stack) and write them, blocks written as they finish.
+ * With workers, one unit per worker is being read and inverted and one more waits for the
+ * first worker to finish, so no worker waits while this thread writes.
  */
 export async function invertBlocks(
   units: Iterable<RowUnit>,
   job: BlockInversion,
 ): Promise<BlockInversionTotals> {
-  const { stack, executor, files } = job;
-  const W = stack.width, K = stack.keep.length, N = job.numDate;
+  const { executor, files } = job;
+  const W = job.width, K = job.numIfgram, N = job.numDate;
   const maxP = job.rowsPerBlock * W;
   const counts = zeroInversionCounts();
   const stages = zeroInversionTiming();
-  let invertMs = 0;
+  let invertMs = 0, readMs = 0;
   let covariance: BlockInversionTotals["covariance"];
   const threads = executor.threads;
-  const pipeline = await runBlocks<RowUnit, BlockSlot, InversionTaskResult>({
+  const sets = threads > 1 ? threads + 1 : 1;
+  /** A unit's output buffers travel to a worker and back: the slot holds the latest. */
+  const pipeline = await runBlocks<RowUnit, { buffers: OutputBuffers }, InversionTaskResult>({
     units,
     // Buffer sets are reused from block to block (fresh memory is slow to touch).
     allocate: () => ({
       buffers: {
-        phase: new Float32Array(K * maxP),
-        coherence: job.weighted || job.covFile ? new Float32Array(K * maxP) : undefined,
-        maskData: job.maskDataset ? new Float32Array(K * maxP) : undefined,
         ts: new Float32Array(N * maxP),
         temporalCoherence: new Float32Array(maxP),
         numInvObs: new Float32Array(maxP),
         cov: job.covFile ? new Float32Array(N * N * maxP) : undefined,
       },
-      stdRows: job.stdMask ? new Float32Array(K * maxP) : undefined,
     }),
-    // Blocks in flight: one per worker, plus the one being read.
-    buffers: threads + (threads > 1 ? 1 : 0),
-    inFlight: threads,
+    buffers: sets,
+    inFlight: sets,
     ordered: false,
-    read: (unit, slot) => {
-      const b = slot.buffers, P = (unit.row1 - unit.row0) * W;
-      stack.readKept(job.obs, unit.row0, unit.row1, b.phase);
-      if (job.stdMask) {
-        const std = stack.readKept(job.stdMask.dataset, unit.row0, unit.row1, slot.stdRows);
-        applyOffsetStdMask(job.stdMask, {
-          row0: unit.row0,
-          row1: unit.row1,
-          width: W,
-          obs: b.phase.subarray(0, K * P),
-          std,
-          refPhase: job.refPhase,
-        });
-      }
-      if (b.coherence) {
-        stack.readKept(job.weightDataset ?? "coherence", unit.row0, unit.row1, b.coherence);
-      }
-      if (b.maskData) stack.readKept(job.maskDataset!, unit.row0, unit.row1, b.maskData);
-      let pixelMask: Uint8Array | undefined;
-      for (const m of job.masks) {
-        const rows = m.rows(unit.row0, unit.row1);
-        if (!pixelMask) pixelMask = rows;
-        else for (let i = 0; i < P; i++) pixelMask[i]! &= rows[i]!;
-      }
-      slot.pixelMask = pixelMask;
-    },
     compute: async (unit, slot) => {
-      const task: InversionTask = {
-        pixels: (unit.row1 - unit.row0) * W,
+      const task: UnitTask = {
+        row0: unit.row0,
+        row1: unit.row1,
+        capacity: maxP,
         refPhase: job.refPhase,
-        pixelMask: slot.pixelMask,
         buffers: slot.buffers,
       };
       const result = await executor.run(task, blockTransferables(slot.buffers));
@@ -152,6 +115,7 @@ export async function invertBlocks(
         stages[k] += result.timing[k];
       }
       invertMs += result.ms;
+      readMs += result.readMs;
       if (result.covariance) {
         const c = covariance ??= {
           counts: { pixels: 0, skipped: 0, redundancy: 0, connected: 0, disconnected: 0 },
@@ -181,5 +145,6 @@ export async function invertBlocks(
       job.progress.advance(P);
     },
   });
-  return { pipeline, counts, stages, invertMs, covariance };
+  // Reading happens in the kernels now: their read time, summed over threads.
+  return { pipeline: { ...pipeline, read: readMs }, counts, stages, invertMs, covariance };
 }

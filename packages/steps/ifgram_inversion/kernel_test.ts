@@ -81,7 +81,7 @@ Deno.test("worker threads give the main thread's results, block for block", asyn
       const b = got[i]!.buffers;
       ok(b.ts.subarray(0, N * P).every((v, j) => v === want[i]!.ts[j]), `block ${i} ts`);
       ok(b.temporalCoherence.every((v, j) => v === want[i]!.tcoh[j]), `block ${i}`);
-      strictEqual(b.phase.length, K * P); // buffers come back for reuse
+      strictEqual((b as BlockBuffers).phase.length, K * P); // buffers come back for reuse
     }
     const sum = (key: "pixels" | "cholesky") => got.reduce((a, r) => a + r.counts[key], 0);
     strictEqual(sum("pixels"), seeds.length * P);

@@ -43,9 +43,11 @@ import { withOutputs } from "../pipeline/staged_outputs.ts";
 import { clipRowUnits, planRowUnits } from "../pipeline/units.ts";
 import { logReporter, type Reporter } from "../reporter.ts";
 import { covarianceReference } from "./_covariance.ts";
+import { inversionBlockBudget } from "./_block_budget.ts";
 import { invertBlocks } from "./_invert_blocks.ts";
 import { measureOffsetStdMask, type OffsetStdMask } from "./_offsets.ts";
 import { applyInversionTemplate } from "./_template.ts";
+import { UnitReader } from "./_unit_reader.ts";
 import { createKernel, type InverterSpec } from "./kernel.ts";
 import {
   type IfgramInversionOptions,
@@ -262,13 +264,34 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         }
         : undefined,
     };
-    const kernel = createKernel(spec, solver);
+    const kernel = createKernel(
+      spec,
+      solver,
+      // Every worker opens the stack read-only in its own h5wasm and reads its own row units
+      // (`kernel.spec.source`); without workers the kernel reads them from the files open here.
+      UnitReader.over(
+        {
+          stackFile,
+          obs,
+          // The weights (and --calc-cov's variances: coherence or Std, whatever -w is).
+          weightDataset: !weights.unweighted || covRef !== null
+            ? settings.weightDataset ?? (covRef ? covSource : "coherence")
+            : undefined,
+          maskDataset: kernelMask,
+          stdMask,
+          masks: masks.map((m) => ({ path: m.path, dataset: m.dataset })),
+        },
+        stack,
+        masks,
+      ),
+    );
+    const readWeights = kernel.spec.source!.weightDataset !== undefined;
     // An explicit thread count is honoured; by default small stacks stay in the main thread.
     const threads = Math.max(1, Math.floor(resources.workers));
     const work = resources.workersRequested ? Infinity : L * W * K;
     const executor = await startExecutor({
       kernel: "ifgram_inversion",
-      spec,
+      spec: kernel.spec,
       backend: solver.name,
       workers: threads > 1 && work >= POOL_MIN_WORK ? threads : 0,
       local: () => kernel,
@@ -276,27 +299,23 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
         reporter.warn(`worker threads unavailable (${message}): one thread`),
     });
     try {
-      // Blocks in flight: one per worker, plus the one being read.
-      const sets = executor.threads + (executor.threads > 1 ? 1 : 0);
-      // Each thread's covariance batches and pattern cache.
-      const covScratch = covRef ? executor.threads * covarianceScratchBytes(N) : 0;
-      const readWeights = !weights.unweighted || covRef !== null;
-      const nInputs = 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0);
-      // (An *OffsetStd mask's rows are held instead of the mask dataset: same size.)
       const plan = planRowUnits({
         length: L,
         width: W,
-        // Inputs held as float32, the outputs (twice: h5wasm stages a write in its heap) and
-        // per-pixel flags.
-        // With --calc-cov, the N x N float32 covariance of each pixel (written a first-date
-        // slab at a time: h5wasm stages 1 / N of it).
-        bytesPerPixel: 4 * K * nInputs + 8 * N + 16 + (covRef ? 4 * N * N + 4 * N : 0),
-        // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
-        // staged a few MB at a time in h5wasm's heap, beside HDF5's chunk caches: reserved.
-        budgetBytes: Math.min(
-          Math.max(0, resources.budgetBytes - IO_RESERVE_BYTES - covScratch) / sets,
-          BLOCK_CAP_BYTES,
-        ),
+        ...inversionBlockBudget({
+          numIfgram: K,
+          numDate: N,
+          inputs: 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0),
+          covariance: covRef !== null,
+          workers: executor.threads > 1 ? executor.threads : 0,
+          budgetBytes: resources.budgetBytes,
+          // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
+          // staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
+          blockCapBytes: BLOCK_CAP_BYTES,
+          ioReserveBytes: IO_RESERVE_BYTES,
+          // Each thread's covariance batches and pattern cache.
+          threadScratchBytes: covRef ? covarianceScratchBytes(N) : 0,
+        }),
         alignRows: stack.chunkRows(obs),
         maxRows: resources.maxBlockRows,
       });
@@ -333,15 +352,10 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
           }, (p) => out.h5(p))
           : undefined;
         return await invertBlocks(clipRowUnits(plan.blocks(), tile?.range), {
-          stack,
-          obs,
-          weighted: !weights.unweighted,
-          weightDataset: settings.weightDataset ?? (covRef ? covSource : undefined),
-          stdMask,
-          maskDataset: kernelMask,
-          refQuality: settings.qualityName === "residual" ? 0 : 1,
-          masks,
           executor,
+          width: W,
+          numIfgram: K,
+          refQuality: settings.qualityName === "residual" ? 0 : 1,
           refPhase,
           refYX,
           numDate: N,

@@ -3,7 +3,8 @@
  * workers ({@link WorkerPool}), behind one interface. Every worker runs `worker.ts`, which
  * loads the kernel by name (`kernels.ts`), so every step shares one message protocol:
  *
- * - to a worker: `{ type: "init", kernel, backend, spec }`, then `{ type: "run", task }`;
+ * - to a worker: `{ type: "init", kernel, backend, spec }`, then `{ type: "run", task }` (a
+ *   kernel that reads its own inputs opens them after `init`; tasks wait for that);
  * - from a worker: `{ type: "ready" }`, `{ type: "done", result }` or
  *   `{ type: "error", message }` (which rejects the task).
  * @module
@@ -163,7 +164,7 @@ export interface ExecutorOptions<Spec, Task, Result> extends PoolOptions<Spec> {
 
 /**
  * A {@link WorkerPool} of `workers` threads (0: none) when they start, else a
- * {@link LocalExecutor}.
+ * {@link LocalExecutor} (its kernel opened, as a worker opens its own).
  */
 export async function startExecutor<Spec, Task, Result>(
   options: ExecutorOptions<Spec, Task, Result>,
@@ -175,5 +176,7 @@ export async function startExecutor<Spec, Task, Result>(
       options.onPoolError?.(e instanceof Error ? e.message : String(e));
     }
   }
-  return new LocalExecutor(options.local());
+  const kernel = options.local();
+  await kernel.open?.();
+  return new LocalExecutor(kernel);
 }

@@ -8,6 +8,11 @@ import type { Solver } from "@vinsar/core";
 
 /** One step's computation on a task (a unit, or a share of one). */
 export interface Kernel<Task, Result> {
+  /**
+   * Optional: open what the kernel reads by itself (a worker's own read-only view of the
+   * step's input file, from which it reads the units it is given); awaited before tasks run.
+   */
+  open?(): Promise<void>;
   run(task: Task): Result;
   /** Buffers of a result that a worker transfers back instead of copying. */
   transfer?(result: Result): Transferable[];

@@ -1,6 +1,7 @@
 /**
  * The kernels a worker of the pool can run, by name. Literal imports, so a bundler can
- * follow them; a kernel module imports only `@vinsar/core` and `kernel.ts`.
+ * follow them; a kernel module imports `@vinsar/core` and `kernel.ts`, and a kernel that
+ * reads its own units (`ifgram_inversion`) its step's reader over `@vinsar/hdf5`.
  * @module
  */
 import type { KernelModule } from "./kernel.ts";

@@ -1,7 +1,9 @@
 /**
  * The one worker of the pool (see `executor.ts` for the protocol): creates its backend's
  * solver as soon as it starts (the WASM kernels compile while the main thread plans and reads),
- * builds the named kernel on `init`, then runs the tasks it is sent.
+ * builds the named kernel on `init` (and starts opening what it reads by itself: a step's
+ * stack, from which it reads its own row units; tasks wait for it), then runs the tasks it is
+ * sent.
  * @module
  */
 /// <reference lib="deno.worker" />
@@ -19,6 +21,8 @@ const warm: Promise<Solver | null> = registerBuiltinBackends()
   .catch(() => null);
 
 let kernel: Kernel<unknown, unknown> | null = null;
+/** The kernel's own files being opened: tasks wait for it, `init` does not. */
+let opened: Promise<void> = Promise.resolve();
 
 type Message =
   | { type: "init"; kernel: string; backend: string; spec: unknown }
@@ -29,14 +33,20 @@ self.onmessage = async (e: MessageEvent<Message>) => {
     const msg = e.data;
     if (msg.type === "init") {
       const [module, solver] = await Promise.all([loadKernel(msg.kernel), warm]);
-      kernel = module.createKernel(
+      const built = module.createKernel(
         msg.spec,
         solver?.name === msg.backend ? solver : await createSolver(msg.backend),
       );
+      // The files the kernel reads its units from, opened in this worker's own h5wasm while
+      // the main thread goes on (plans, creates its outputs); a failure fails the first task.
+      opened = built.open?.() ?? Promise.resolve();
+      opened.catch(() => {});
+      kernel = built;
       self.postMessage({ type: "ready" });
       return;
     }
     if (!kernel) throw new Error("task before init");
+    await opened;
     const result = kernel.run(msg.task);
     self.postMessage({ type: "done", result }, kernel.transfer?.(result) ?? []);
   } catch (err) {

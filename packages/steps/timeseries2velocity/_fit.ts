@@ -26,12 +26,12 @@ import {
   type TimeseriesFile,
 } from "@vinsar/hdf5";
 import {
-  type Executor,
   clipRowUnits,
+  type Executor,
   planRowUnits,
   type Resources,
-  type TileScope,
   startExecutor,
+  type TileScope,
   withOutputs,
 } from "../pipeline/mod.ts";
 import type { Reporter } from "../reporter.ts";
