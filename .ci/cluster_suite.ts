@@ -54,6 +54,9 @@ async function cancelOneRunning(dir: string, stop: () => boolean): Promise<numbe
     for (const line of q.stdout.split("\n")) {
       const m = /^(\d+)_(\d+) RUNNING vinsar-\S+ (\S+)$/.exec(line.trim());
       if (m && m[3] !== dir) continue;
+      // Its batch script started (its log exists): a cancel now kills a running task, not a
+      // launch that SLURM would requeue by itself.
+      if (m && !taskLogExists(dir, m[1]!, m[2]!)) continue;
       if (m) {
         lastCancelled = `${m[1]}_${m[2]}`;
         const c = await sh("scancel", ["--verbose", `${m[1]}_${m[2]}`]);
@@ -64,6 +67,18 @@ async function cancelOneRunning(dir: string, stop: () => boolean): Promise<numbe
     await new Promise((r) => setTimeout(r, 50));
   }
   return null;
+}
+
+function taskLogExists(dir: string, job: string, index: string): boolean {
+  try {
+    for (const plan of Deno.readDirSync(join(dir, ".vinsar"))) {
+      try {
+        Deno.statSync(join(dir, ".vinsar", plan.name, "logs", `tile-${index}-${job}.out`));
+        return true;
+      } catch { /* not this plan */ }
+    }
+  } catch { /* no plan yet */ }
+  return false;
 }
 
 function leftovers(dir: string): string[] {

@@ -64,14 +64,23 @@ export async function mergeTiles(planPath: string, options: MergeOptions = {}): 
     }
   });
   reporter.info(`merge of plan ${plan.id} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  if (options.clean) {
-    await rm(planDir(plan.workDir, plan.id), { recursive: true, force: true });
-    try {
-      Deno.removeSync(dirname(planDir(plan.workDir, plan.id))); // .vinsar, when now empty
-    } catch { /* other plans there */ }
-    reporter.info(`removed the parts of plan ${plan.id}`);
-  }
+  if (options.clean) await removePlan(plan, reporter);
   return plan;
+}
+
+/** Remove the folder of `plan` (parts, markers, logs), and `.vinsar` when it is left empty. */
+export async function removePlan(
+  plan: TilePlan,
+  reporter: Reporter = logReporter(),
+): Promise<void> {
+  const t0 = performance.now();
+  await rm(planDir(plan.workDir, plan.id), { recursive: true, force: true });
+  try {
+    Deno.removeSync(dirname(planDir(plan.workDir, plan.id))); // .vinsar, when now empty
+  } catch { /* other plans there */ }
+  reporter.info(
+    `removed the parts of plan ${plan.id} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** `0-3, 7, 9-10` from sorted indices. */

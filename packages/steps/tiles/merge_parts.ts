@@ -47,8 +47,20 @@ export async function mergeParts(
           chunks: info.chunks ?? undefined,
           compression: compressionOf(info),
         });
-        for (const [i, r] of readers.entries()) {
-          copySlabs(r, writer, info, axis, parts[i]!, slabBytes);
+        // A (dates, rows, width) dataset split by rows goes date by date through every part,
+        // so the chunks a date's tiles share are written one after the other.
+        const dates = axis === 1 && info.shape.length === 3 ? info.shape[0]! : 0;
+        const reuse = info.dtype === "<f" ? new Float32Array(slabBytes / 4) : null;
+        if (dates > 0) {
+          for (let d = 0; d < dates; d++) {
+            for (const [i, r] of readers.entries()) {
+              copySlabs(r, writer, info, axis, parts[i]!, { slabBytes, date: d, reuse });
+            }
+          }
+        } else {
+          for (const [i, r] of readers.entries()) {
+            copySlabs(r, writer, info, axis, parts[i]!, { slabBytes, reuse });
+          }
         }
       }
       const attrs = first.datasetAttrs(name);
@@ -94,24 +106,18 @@ function copySlabs(
   info: DatasetInfo,
   axis: number,
   part: Part,
-  slabBytes: number,
+  o: { slabBytes: number; date?: number; reuse: Float32Array | null },
 ): void {
   const s = info.shape;
-  // A (dates, rows, width) dataset split by rows is copied one date at a time: its chunks
-  // hold one date, so each slab reads and writes whole chunks in file order.
-  const perDate = axis === s.length - 2 && s.length === 3;
-  const outer = perDate ? s[0]! : 1;
-  const other = s.reduce((p, n, i) => (i === axis || (perDate && i === 0) ? p : p * n), 1);
-  const bytes = Math.max(1, other * bytesOf(info.dtype));
-  const step = Math.max(1, Math.floor(slabBytes / bytes));
-  for (let d = 0; d < outer; d++) {
-    for (let a = part.range[0]; a < part.range[1]; a += step) {
-      const b = Math.min(part.range[1], a + step);
-      const ranges = s.map((n, i): [number, number] =>
-        i === axis ? [a, b] : perDate && i === 0 ? [d, d + 1] : [0, n]
-      );
-      copySlab(r, w, info, part, ranges);
-    }
+  const d = o.date;
+  const other = s.reduce((p, n, i) => (i === axis || (d !== undefined && i === 0) ? p : p * n), 1);
+  const step = Math.max(1, Math.floor(o.slabBytes / Math.max(1, other * bytesOf(info.dtype))));
+  for (let a = part.range[0]; a < part.range[1]; a += step) {
+    const b = Math.min(part.range[1], a + step);
+    const ranges = s.map((n, i): [number, number] =>
+      i === axis ? [a, b] : d !== undefined && i === 0 ? [d, d + 1] : [0, n]
+    );
+    copySlab(r, w, info, part, ranges, o.reuse);
   }
 }
 
@@ -121,10 +127,15 @@ function copySlab(
   info: DatasetInfo,
   part: Part,
   ranges: Array<[number, number]>,
+  reuse: Float32Array | null,
 ): void {
   let data;
   try {
-    data = r.read(info.name, ranges);
+    if (reuse) {
+      const n = ranges.reduce((p, [a, b]) => p * (b - a), 1);
+      data = reuse.subarray(0, n);
+      r.readInto(info.name, ranges, data);
+    } else data = r.read(info.name, ranges);
   } catch (e) {
     throw new InputError(
       `tile ${part.index}: part file ${part.path} is corrupt (${

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { InputError } from "@vinsar/core";
 import { logReporter, type Reporter } from "../reporter.ts";
 import type { ClusterConfig } from "./cluster_config.ts";
-import { compactList, mergeTiles, missingTiles } from "./merge.ts";
+import { compactList, mergeTiles, missingTiles, removePlan } from "./merge.ts";
 import { createPlan, planDir, type TilePlan } from "./plan.ts";
 
 /** Settings of {@link runOnSlurm}. */
@@ -139,8 +139,9 @@ export async function runOnSlurm(
     jobs.push(again);
   }
   const m0 = performance.now();
-  await mergeTiles(planPath, { reporter, clean: true });
+  await mergeTiles(planPath, { reporter });
   reporter.info(`merge: ${((performance.now() - m0) / 1000).toFixed(1)} s`);
+  await removePlan(plan, reporter);
   return { plan, planPath, jobs, resubmitted, merged: true };
 }
 
