@@ -7,7 +7,7 @@
  * @module
  */
 import { decimalYear, parseDate } from "@vinsar/core/dates";
-import type { NetworkSpec } from "./network_chart.ts";
+import type { NetworkSpec } from "./network_spec.ts";
 import type { Rgba, Shape } from "./scene.ts";
 import { CAP_HEIGHT, textWidth } from "./text.ts";
 import { autoTicks } from "./_colorbar.ts";

@@ -5,27 +5,13 @@
  * @module
  */
 import { dateAxes, networkFigureSize } from "./_date_axes.ts";
+import type { NetworkSpec } from "./network_spec.ts";
+
+export type { NetworkSpec } from "./network_spec.ts";
 import type { Rgba, Scene, Shape } from "./scene.ts";
 import { CAP_HEIGHT, textWidth } from "./text.ts";
 
 export { networkFigureSize };
-
-/** What both figures show. */
-export interface NetworkSpec {
-  /** Acquisition dates, `YYYYMMDD`, ascending. */
-  dates: readonly string[];
-  /** Perpendicular baseline of each date in metres (MintPy shifts it to zero mean). */
-  pbase: ArrayLike<number>;
-  /** Interferograms: indices into `dates`, and whether `dropIfgram` keeps them. */
-  pairs: ReadonlyArray<{ i: number; j: number; kept: boolean }>;
-  /** Figure size in inches (MintPy: 6 x 4 up to 100 dates, wider beyond). */
-  figSize?: readonly [number, number];
-  dpi?: number;
-  /** Font size in points (MintPy's `--fontsize`, default 12). */
-  fontSize?: number;
-  /** Draw the title (MintPy's `--notitle` turns it off). */
-  title?: boolean;
-}
 
 const BLACK: Rgba = [0, 0, 0, 255];
 const LINE: Rgba = [0, 0, 0, 179]; // black at MintPy's 0.7 opacity
@@ -56,7 +42,8 @@ export function networkScene(spec: NetworkSpec): Scene {
   const shapes = ax.shapes;
   const lw = 2 * ax.pt, dash: [number, number] = [3.7 * lw, 1.6 * lw];
   const dropped = spec.pairs.filter((q) => !q.kept), kept = spec.pairs.filter((q) => q.kept);
-  for (const q of dropped) {
+  // Dropped interferograms (dashed) first, kept ones drawn over them.
+  for (const q of [...dropped, ...kept]) {
     shapes.push({
       kind: "line",
       x0: ax.x(q.i),
@@ -65,18 +52,7 @@ export function networkScene(spec: NetworkSpec): Scene {
       y1: ax.y(q.j),
       stroke: LINE,
       width: lw,
-      dash,
-    });
-  }
-  for (const q of kept) {
-    shapes.push({
-      kind: "line",
-      x0: ax.x(q.i),
-      y0: ax.y(q.i),
-      x1: ax.x(q.j),
-      y1: ax.y(q.j),
-      stroke: LINE,
-      width: lw,
+      ...(q.kept ? {} : { dash }),
     });
   }
   shapes.push(...markers(spec, ax));
