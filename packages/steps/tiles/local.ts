@@ -68,6 +68,7 @@ export async function runResumable(
     taskBytes: Infinity,
     tiles,
     workDir: settings.workDir,
+    described: d,
   });
   removeStalePlans(plan);
   const todo = missingTiles(plan);

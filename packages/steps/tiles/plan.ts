@@ -46,6 +46,8 @@ export interface TileCountOptions {
   tiles?: number;
   /** The working folder the options' relative paths are in (default: the current one). */
   workDir?: string;
+  /** The step's description of this run, when the caller has it already (not read again). */
+  described?: TileJobDescription;
 }
 
 /** `[first, last)` ranges splitting `extent` into `count` near-equal tiles. */
@@ -99,9 +101,8 @@ export async function createPlan(
   if (!(TILE_STEPS as readonly string[]).includes(step)) {
     throw new InputError(`--cluster: step ${step} does not run on a cluster`);
   }
-  const job = await loadTileJob(step);
   const jsonOptions = jsonOnly(options);
-  const d = await job.describe(jsonOptions);
+  const d = count.described ?? await (await loadTileJob(step)).describe(jsonOptions);
   const inputs: FileIdentity[] = [];
   for (const p of d.inputs) inputs.push(await identify(p));
   const n = tileCount(d.extent, d.bytesPerUnit, count);
