@@ -52,9 +52,16 @@ function yearTicks(t0: number, t1: number, n: number) {
 
 /**
  * Axes with date x and metre y; returns the shapes and the two coordinate maps. `outward`
- * draws the ticks out of the frame on the left and bottom only.
+ * draws the ticks out of the frame on the left and bottom only; `rightRoom` (px) is kept free
+ * right of the frame (for a colour bar).
  */
-export function dateAxes(spec: NetworkSpec, titleText: string, yLabel: string, outward = false) {
+export function dateAxes(
+  spec: NetworkSpec,
+  titleText: string,
+  yLabel: string,
+  outward = false,
+  rightRoom = 0,
+) {
   const dpi = spec.dpi ?? 150, pt = dpi / 72;
   const [wIn, hIn] = spec.figSize ?? networkFigureSize(spec.dates.length);
   const width = Math.round(wIn * dpi), height = Math.round(hIn * dpi);
@@ -69,7 +76,7 @@ export function dateAxes(spec: NetworkSpec, titleText: string, yLabel: string, o
   const yt = autoTicks(ylo, yhi, bottomGuess - top, fs, true);
   const yLabels = yt.ticks.map((v) => formatTick(v, yt.step));
   const left = pad + 1.4 * fs + Math.max(...yLabels.map((l) => textWidth(l, fs))) + 0.6 * fs;
-  const right = width - pad - fs, bottom = height - pad - 1.6 * fs;
+  const right = width - pad - (rightRoom || fs), bottom = height - pad - 1.6 * fs;
   const [t0, t1] = dateRange(t[0] ?? 2000, t.at(-1) ?? 2001);
   const px = (v: number) => left + (v - t0) / (t1 - t0) * (right - left);
   const py = (v: number) => bottom - (v - ylo) / (yhi - ylo) * (bottom - top);
@@ -155,5 +162,7 @@ export function dateAxes(spec: NetworkSpec, titleText: string, yLabel: string, o
     fs,
     left,
     top,
+    right,
+    bottom,
   };
 }

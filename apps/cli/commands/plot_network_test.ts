@@ -6,6 +6,16 @@ import { listDir, referenceDir, runCli } from "../test_reference.ts";
 
 const ref = referenceDir();
 
+/** True when a PNG has strongly coloured (red or blue) pixels; markers are orange. */
+function hasColoured(png: { data: ArrayLike<number>; channels: number }): boolean {
+  const d = png.data, c = png.channels;
+  for (let i = 0; i + 2 < d.length; i += c) {
+    const r = d[i]!, g = d[i + 1]!, b = d[i + 2]!;
+    if ((b - r > 60 && b - g > 20) || (r - g > 80 && r - b > 40 && g < 120)) return true;
+  }
+  return false;
+}
+
 Deno.test("plot_network: MintPy's file names, PDF and PNG; errors name the file", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "vinsar-net-" });
   try {
@@ -19,6 +29,17 @@ Deno.test("plot_network: MintPy's file names, PDF and PNG; errors name the file"
     deepStrictEqual(res.dates, TEST_DATES);
     const png = decode(Deno.readFileSync(`${dir}/network.png`));
     deepStrictEqual([png.width, png.height], [900, 600]);
+    ok(listDir(dir).includes("coherenceSpatialAvg.txt"));
+    strictEqual(res.coherence?.length, 7);
+    ok(hasColoured(png), "coherence colours the lines");
+    // Without a coherence dataset: black lines, no colour bar, no text file.
+    await writeTestStack(`${dir}/nocoh.h5`, { omit: ["coherence"] });
+    const dir2 = `${dir}/nocoh`;
+    Deno.mkdirSync(dir2);
+    const res2 = await run({ file: `${dir}/nocoh.h5`, outDir: dir2 });
+    strictEqual(res2.coherence, undefined);
+    ok(!listDir(dir2).includes("coherenceSpatialAvg.txt"));
+    ok(!hasColoured(decode(Deno.readFileSync(`${dir2}/network.png`))), "black lines");
     const bad = await runCli(["plot_network", "nope.h5"], dir);
     strictEqual(bad.code, 2);
     ok(bad.stderr.includes("nope.h5"));

@@ -3,7 +3,9 @@
  * network (`network.pdf`: acquisition date against perpendicular baseline, one line per
  * interferogram, dropped ones dashed) and the baseline history (`pbaseHistory.pdf`), each also
  * as PNG. The per-date baseline is the least-squares fit of every interferogram's `bperp`
- * (first date 0), shifted to zero mean, as MintPy plots it.
+ * (first date 0), shifted to zero mean, as MintPy plots it. With a `coherence` dataset the
+ * lines are coloured by each interferogram's average spatial coherence (zeros and NaN left
+ * out, rounded to 1e-4), which is also written to `coherenceSpatialAvg.txt` as MintPy does.
  *
  * @example
  * ```ts ignore
@@ -12,10 +14,10 @@
  * ```
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Matrix, pseudoInverse } from "ml-matrix";
 import { InputError } from "@vinsar/core";
-import { IfgramStack } from "@vinsar/hdf5";
+import { H5Reader, IfgramStack } from "@vinsar/hdf5";
 import { networkScene, type NetworkSpec, pbaseHistoryScene, renderScene } from "@vinsar/plot";
 import { withOutputs } from "../pipeline/mod.ts";
 import { type Reporter, silentReporter } from "../reporter.ts";
@@ -47,6 +49,71 @@ export interface PlotNetworkResult {
   pbase: Float64Array;
   numIfgrams: number;
   numDropped: number;
+  /** Average spatial coherence of every interferogram (file order), when the stack has one. */
+  coherence?: Float64Array;
+}
+
+/** Bytes of one block read by {@link spatialAverage}. */
+const BLOCK_BYTES = 16 * 2 ** 20;
+
+/**
+ * Spatial mean of every image of the (K, LENGTH, WIDTH) dataset `name` (NaN, and zeros for
+ * `coherence`, left out; NaN when nothing is left), read in row blocks of all K images at
+ * once so memory stays bounded.
+ */
+export function spatialAverage(r: H5Reader, name: string): Float64Array {
+  const [K, L, W] = r.info(name).shape as [number, number, number];
+  const sum = new Float64Array(K), count = new Float64Array(K);
+  const rows = Math.max(1, Math.min(L, Math.floor(BLOCK_BYTES / (4 * Math.max(1, K * W)))));
+  const buf = new Float32Array(K * rows * W);
+  const skipZero = name === "coherence";
+  for (let r0 = 0; r0 < L; r0 += rows) {
+    const r1 = Math.min(L, r0 + rows), plane = (r1 - r0) * W;
+    r.readInto(name, [[0, K], [r0, r1]], buf);
+    for (let k = 0; k < K; k++) {
+      let s = 0, n = 0;
+      for (let i = k * plane, e = i + plane; i < e; i++) {
+        const v = buf[i]!;
+        if (v === v && !(skipZero && v === 0)) {
+          s += v;
+          n++;
+        }
+      }
+      sum[k] += s;
+      count[k] += n;
+    }
+  }
+  return sum.map((s, k) => count[k]! ? s / count[k]! : NaN);
+}
+
+/** Days from `YYYYMMDD` date `a` to `b`. */
+function daysBetween(a: string, b: string): number {
+  const t = (d: string) => Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8));
+  return (t(b) - t(a)) / 86400000;
+}
+
+/** MintPy's `coherenceSpatialAvg.txt` (unmasked, whole image). */
+function spatialAvgText(
+  file: string,
+  width: number,
+  length: number,
+  date12: ReadonlyArray<readonly [string, string]>,
+  mean: ArrayLike<number>,
+  bperp: ArrayLike<number>,
+): string {
+  const pad = (v: string, n: number) => v.padStart(n);
+  const lines = [
+    `# Data file: ${basename(file)}`,
+    "# Mask file: None",
+    `# AOI box: (0, 0, ${width}, ${length})`,
+    "# Threshold: None",
+    "#\tDATE12\t\tMean\tBtemp/days\tBperp/m\t\tNum",
+    ...date12.map(([a, b], i) =>
+      `${a}_${b}\t${mean[i]!.toFixed(4)}\t${pad(daysBetween(a, b).toFixed(0), 8)}\t` +
+      `${pad(bperp[i]!.toFixed(1), 8)}\t${i}`
+    ),
+  ];
+  return lines.join("\n") + "\n";
 }
 
 /** Per-date baselines from the pairs' baselines: least squares, first date 0, zero mean. */
@@ -87,11 +154,31 @@ export async function run(options: PlotNetworkOptions): Promise<PlotNetworkResul
     reporter.info(`number of interferograms: ${pairs.length}`);
     const numDropped = pairs.length - kept.size;
     reporter.info(`number of interferograms marked as drop: ${numDropped}`);
+    let coherence: Float64Array | undefined;
+    let vlist: [number, number, number] = [0.2, 0.4, 1.0];
+    if (stack.hasDataset("coherence")) {
+      reporter.info(`calculating spatial mean of coherence in file ${options.file} ...`);
+      const r = await H5Reader.open(options.file);
+      try {
+        // Rounded to 1e-4 as MintPy's values, which it reads back from its text file.
+        coherence = spatialAverage(r, "coherence").map((v) => Math.round(v * 1e4) / 1e4);
+      } finally {
+        r.close();
+      }
+      // MintPy's colour jump: the highest coherence of the dropped interferograms.
+      const drop = Array.from(coherence).filter((v, k) => !kept.has(k) && !Number.isNaN(v));
+      if (drop.length) {
+        const jump = Math.max(...drop);
+        vlist = [jump <= 0.2 ? Math.min(0, jump) : 0.2, jump, 1.0];
+        reporter.info(`max coherence of excluded interferograms: ${jump}`);
+      }
+    }
     const spec: NetworkSpec = {
       dates,
       pbase,
-      pairs: pairs.map(([i, j], k) => ({ i, j, kept: kept.has(k) }))
+      pairs: pairs.map(([i, j], k) => ({ i, j, kept: kept.has(k), coherence: coherence?.[k] }))
         .filter((p) => p.kept || !options.showKept),
+      coherence: coherence && { vlim: [0.2, 1.0], vlist },
       figSize: options.figSize,
       fontSize: options.fontSize,
       title: options.title,
@@ -104,6 +191,22 @@ export async function run(options: PlotNetworkOptions): Promise<PlotNetworkResul
     ]] as const;
     const files: string[] = [];
     await withOutputs(async (out) => {
+      if (coherence) {
+        const path = join(dir, "coherenceSpatialAvg.txt");
+        out.text(
+          path,
+          spatialAvgText(
+            options.file,
+            stack.width,
+            stack.length,
+            stack.date12All,
+            coherence,
+            stack.bperpAll,
+          ),
+        );
+        files.push(path);
+        reporter.info(`write average value in space into text file: ${path}`);
+      }
       for (const [name, scene] of figures) {
         for (const format of ["pdf", "png"] as const) {
           const path = join(dir, `${name}.${format}`);
@@ -113,7 +216,7 @@ export async function run(options: PlotNetworkOptions): Promise<PlotNetworkResul
         reporter.info(`save figure to ${join(dir, name)}.pdf, .png`);
       }
     });
-    return { files, dates, pbase, numIfgrams: pairs.length, numDropped };
+    return { files, dates, pbase, numIfgrams: pairs.length, numDropped, coherence };
   } finally {
     stack.close();
   }
