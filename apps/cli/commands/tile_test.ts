@@ -103,6 +103,11 @@ Deno.test({
       const line = r.stderr.trim().split("\n").at(-1)!;
       ok(/tile 1: part file .*timeseries.h5 is (missing or )?corrupt/.test(line), line);
       for (const f of OUTPUTS) ok(!exists(join(dir, f)), `${f} left behind`);
+      // A tile whose marker survived its part (a removal killed half-way) is not done.
+      Deno.removeSync(join(planPath, "..", "tile-0", "numInvIfgram.h5"));
+      r = await runCli(["tile", "merge", planPath], dir);
+      strictEqual(r.code, 2);
+      ok(/1 of 3 tile\(s\) not done: 0 /.test(r.stderr), r.stderr);
       // An input rewritten after planning: a task refuses.
       Deno.removeSync(join(planPath, "..", "tile-2.done.json"));
       const stack = join(dir, "inputs/ifgramStack.h5");

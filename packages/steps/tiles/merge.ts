@@ -12,7 +12,7 @@ import { logReporter, type Reporter } from "../reporter.ts";
 import { assertIdentical } from "./fingerprint.ts";
 import { loadTileJob } from "./jobs.ts";
 import { mergeParts } from "./merge_parts.ts";
-import { partPath, planDir, readPlan, type TilePlan } from "./plan.ts";
+import { doneMarker, partPath, planDir, readPlan, type TilePlan } from "./plan.ts";
 import { readDone } from "./run_tile.ts";
 
 /** The tiles of `plan` without a done marker for it. */
@@ -74,6 +74,12 @@ export async function removePlan(
   reporter: Reporter = logReporter(),
 ): Promise<void> {
   const t0 = performance.now();
+  // The done markers go first: a removal killed half-way leaves no tile claiming its parts.
+  for (let i = 0; i < plan.tiles.length; i++) {
+    try {
+      Deno.removeSync(doneMarker(plan, i));
+    } catch { /* absent */ }
+  }
   await rm(planDir(plan.workDir, plan.id), { recursive: true, force: true });
   try {
     Deno.removeSync(dirname(planDir(plan.workDir, plan.id))); // .vinsar, when now empty

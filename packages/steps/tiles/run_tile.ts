@@ -23,11 +23,19 @@ export interface DoneMarker {
   result: unknown;
 }
 
-/** The done marker of tile `index` of `plan`, or null when it is not (validly) done. */
+/**
+ * The done marker of tile `index` of `plan`, or null when the tile is not done: no marker, a
+ * marker of another plan, or a part file missing (e.g. a removal of the plan folder that was
+ * killed half-way): the tile then runs again.
+ */
 export function readDone(plan: TilePlan, index: number): DoneMarker | null {
   try {
     const m = JSON.parse(Deno.readTextFileSync(doneMarker(plan, index))) as DoneMarker;
-    return m && m.planId === plan.id && m.index === index ? m : null;
+    if (!m || m.planId !== plan.id || m.index !== index) return null;
+    for (const output of plan.outputs) {
+      if (!Deno.statSync(partPath(plan, index, output)).isFile) return null;
+    }
+    return m;
   } catch {
     return null;
   }
