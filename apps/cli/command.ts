@@ -6,7 +6,7 @@
  * @module
  */
 import { log } from "@vinsar/core";
-import type { ComputeOptions } from "@vinsar/steps/pipeline";
+import { type ComputeOptions, stopPrestartedWorkers } from "@vinsar/steps/pipeline";
 import { logReporter } from "@vinsar/steps/reporter";
 import { runResumable } from "@vinsar/steps/tiles";
 import { runClustered } from "./cluster.ts";
@@ -48,6 +48,11 @@ export interface CommandDefinition<Options> {
   options(args: ParsedArgs, compute: ComputeOptions & { update: boolean }): Options;
   /** Run the step. */
   run(options: Options): Promise<unknown>;
+  /**
+   * Optional: start ahead what the run will need (its worker threads), before the checks and
+   * planning that come first; what the run does not take is stopped after the command.
+   */
+  prestart?(options: Options): void;
 }
 
 const HELP: OptionSpec = { names: ["-h", "--help"], nargs: 0, help: "show this help and exit" };
@@ -114,13 +119,19 @@ export function defineCommand<Options>(
       const args = parseCommandArgs(spec, argv);
       if (args.quiet) log.setLevel("warn");
       const options = def.options(args, computeOptions(args));
-      if (def.cluster) {
-        const o = options as Record<string, unknown>;
-        if (await runClustered(def.cluster, args, o)) return;
-        // A large run goes in resumable tiles: killed, the same command continues it.
-        if (await runResumable(def.cluster, o)) return;
+      // Not for a run handed to a cluster's queue.
+      if (args.cluster === undefined || args.cluster === "local") def.prestart?.(options);
+      try {
+        if (def.cluster) {
+          const o = options as Record<string, unknown>;
+          if (await runClustered(def.cluster, args, o)) return;
+          // A large run goes in resumable tiles: killed, the same command continues it.
+          if (await runResumable(def.cluster, o)) return;
+        }
+        await def.run(options);
+      } finally {
+        stopPrestartedWorkers();
       }
-      await def.run(options);
     },
   };
 }

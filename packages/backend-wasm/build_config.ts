@@ -17,6 +17,7 @@ export const SOURCES: readonly string[] = [
   "fit_series.c",
   "remove_ramp_rows.c",
   "network_lanes.c",
+  "reference_observations.c",
 ];
 
 /** Headers in `src/` (part of the hash, not of the command line). */

@@ -35,6 +35,8 @@ export interface KernelExports {
     updTarget: number,
     updA: number,
     updB: number,
+    runPtr: number,
+    runStart: number,
     lanes: number,
     values: number,
     rhs: number,
@@ -146,6 +148,14 @@ export interface KernelExports {
     count: number,
     scratch: number,
   ): void;
+  reference_observations(
+    numObs: number,
+    pixels: number,
+    phase: number,
+    ref: number,
+    zeroIsNoData: number,
+    count: number,
+  ): void;
   invert_network_lanes(
     nnz: number,
     n: number,
@@ -157,6 +167,8 @@ export interface KernelExports {
     updTarget: number,
     updA: number,
     updB: number,
+    runPtr: number,
+    runStart: number,
     diag1: number,
     diag2: number,
     offDiag: number,

@@ -30,17 +30,27 @@ export function bindNetworkLanes(
     if (L <= 0) return;
     const K = scatter.numObs, N = job.numDates, { n, nnz } = plan;
     const table = job.weightTable;
-    const [[cp, ri, up, ut, ua, ub], [d1, d2, od, p1, p2], [dp, a1, a2], [tb]] = arena.resident([
-      [plan, [plan.colPtr, plan.rowIdx, plan.updPtr, plan.updTarget, plan.updA, plan.updB]],
-      [scatter, [scatter.diag1, scatter.diag2, scatter.offDiag, scatter.pos1, scatter.pos2]],
-      [job.datePosition, [job.datePosition, job.date1, job.date2]],
-      // The table's doubles as int32 pairs: resident bytes are bytes.
-      [table ?? job.datePosition, [
-        table
-          ? new Int32Array(table.buffer, table.byteOffset, table.length * 2)
-          : new Int32Array(0),
-      ]],
-    ]) as [number[], number[], number[], number[]];
+    const [[cp, ri, up, ut, ua, ub, rp, rs], [d1, d2, od, p1, p2], [dp, a1, a2], [tb]] = arena
+      .resident([
+        [plan, [
+          plan.colPtr,
+          plan.rowIdx,
+          plan.updPtr,
+          plan.updTarget,
+          plan.updA,
+          plan.updB,
+          plan.runPtr,
+          plan.runStart,
+        ]],
+        [scatter, [scatter.diag1, scatter.diag2, scatter.offDiag, scatter.pos1, scatter.pos2]],
+        [job.datePosition, [job.datePosition, job.date1, job.date2]],
+        // The table's doubles as int32 pairs: resident bytes are bytes.
+        [table ?? job.datePosition, [
+          table
+            ? new Int32Array(table.buffer, table.byteOffset, table.length * 2)
+            : new Int32Array(0),
+        ]],
+      ]) as [number[], number[], number[], number[]];
     const inPlace = arena.blockOffset(job.phase) >= 0 &&
       (!job.weightSource || arena.blockOffset(job.weightSource) >= 0);
     let g0 = 0;
@@ -81,6 +91,8 @@ export function bindNetworkLanes(
         ut!,
         ua!,
         ub!,
+        rp!,
+        rs!,
         d1!,
         d2!,
         od!,

@@ -40,6 +40,15 @@ export interface WasmSolver extends Solver, ScratchBounded {
   readonly arena: WasmArena;
   /** See {@link Solver.blockBuffer}: a region at the bottom of the module's shared memory. */
   blockBuffer(length: number): Float32Array;
+  /** See {@link Solver.referenceObservations}: blocks in the block region only. */
+  referenceObservations(
+    phase: Float32Array,
+    numObs: number,
+    pixels: number,
+    refPhase: Float32Array,
+    zeroIsNoData: boolean,
+    count: Int32Array,
+  ): boolean;
   /** Bound of the module memory used for call data: two slabs (see {@link ScratchBounded}). */
   readonly scratchBytes: number;
   /** Per-kernel timings when created with `profile: true`, else null. */
@@ -105,8 +114,17 @@ export function wasmSolverFromInstance(
   ): void {
     if (to <= from) return;
     const { n, nnz } = plan;
-    const [[cp, ri, up, ut, ua, ub]] = arena.resident([
-      [plan, [plan.colPtr, plan.rowIdx, plan.updPtr, plan.updTarget, plan.updA, plan.updB]],
+    const [[cp, ri, up, ut, ua, ub, rp, rs]] = arena.resident([
+      [plan, [
+        plan.colPtr,
+        plan.rowIdx,
+        plan.updPtr,
+        plan.updTarget,
+        plan.updA,
+        plan.updB,
+        plan.runPtr,
+        plan.runStart,
+      ]],
     ]) as [number[]];
     // At most 256 lanes per call: with more, the lane-fastest stride (lanes x 8 bytes)
     // reaches 4 kB, defeating the hardware prefetch and mapping every entry of a tile to
@@ -121,7 +139,7 @@ export function wasmSolverFromInstance(
       gatherLanes(values, nnz, lanes, p0, cw, f64, oV >> 3);
       gatherLanes(rhs, n, lanes, p0, cw, f64, oR >> 3);
       const t1 = now();
-      k.sparse_cholesky_solve(n, cp!, ri!, up!, ut!, ua!, ub!, cw, oV, oR, oS);
+      k.sparse_cholesky_solve(n, cp!, ri!, up!, ut!, ua!, ub!, rp!, rs!, cw, oV, oR, oS);
       const t2 = now();
       scatterLanes(f64, oV >> 3, nnz, lanes, p0, cw, values);
       scatterLanes(f64, oR >> 3, n, lanes, p0, cw, rhs);
@@ -197,9 +215,32 @@ export function wasmSolverFromInstance(
     }
   }
 
+  function referenceObservations(
+    phase: Float32Array,
+    numObs: number,
+    pixels: number,
+    refPhase: Float32Array,
+    zeroIsNoData: boolean,
+    count: Int32Array,
+  ): boolean {
+    const oPh = arena.blockOffset(phase);
+    if (oPh < 0 || phase.length < numObs * pixels) return false;
+    const t0 = now();
+    arena.beginCall();
+    const oRef = arena.alloc(numObs * 4), oCount = arena.alloc(pixels * 4);
+    arena.f32.set(refPhase.subarray(0, numObs), oRef >> 2);
+    const t1 = now();
+    k.reference_observations(numObs, pixels, oPh, oRef, zeroIsNoData ? 1 : 0, oCount);
+    const t2 = now();
+    count.set(arena.i32.subarray(oCount >> 2, (oCount >> 2) + pixels));
+    record("referenceObservations", t0, t1, t2, now());
+    return true;
+  }
+
   return {
     name: "wasm",
     arena,
+    referenceObservations,
     scratchBytes: 2 * slab,
     profile,
     blockBuffer: (length) => arena.block(length),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { InversionBlock, InversionSettings } from "./invert_types.ts";
+import type { Solver } from "./solver.ts";
 
 /**
  * Reference, mask and convert no-data observations to NaN, in place.
@@ -17,12 +18,32 @@ export function prepareInversionBlock(
   s: InversionSettings,
   numObs: number,
   count: Int32Array,
+  solver?: Pick<Solver, "referenceObservations">,
 ): Int32Array {
   const K = numObs, P = block.pixels, phase = block.phase;
   count.fill(0, 0, P);
   const thres = Math.fround(s.maskThreshold);
   const m = s.maskDataset ? block.maskData! : null;
   const byComponent = s.maskDataset === "connectComponent";
+  if (!m) {
+    // No mask dataset (the usual case): the backend's kernel on the block in place, or the
+    // same rules in a loop with no other branch.
+    const zeroIsNoData = s.zeroIsNoData;
+    if (solver?.referenceObservations?.(phase, K, P, block.refPhase, zeroIsNoData, count)) {
+      return pixelList(block, P, count);
+    }
+    for (let k = 0; k < K; k++) {
+      const ref = block.refPhase[k]!, o = k * P;
+      for (let p = 0; p < P; p++) {
+        const v = phase[o + p]!;
+        let r = v !== 0 ? Math.fround(v - ref) : 0;
+        if (r === 0 && zeroIsNoData) r = NaN;
+        phase[o + p] = r;
+        count[p] += r === r ? 1 : 0;
+      }
+    }
+    return pixelList(block, P, count);
+  }
   for (let k = 0; k < K; k++) {
     const ref = block.refPhase[k]!, o = k * P;
     for (let p = 0; p < P; p++) {
@@ -38,9 +59,15 @@ export function prepareInversionBlock(
       if (v === v) count[p]++;
     }
   }
-  const list: number[] = [];
+  return pixelList(block, P, count);
+}
+
+/** The pixels with a valid observation that no pixel mask skips. */
+function pixelList(block: InversionBlock, P: number, count: Int32Array): Int32Array {
+  const list = new Int32Array(P), mask = block.pixelMask;
+  let n = 0;
   for (let p = 0; p < P; p++) {
-    if (count[p]! > 0 && (!block.pixelMask || block.pixelMask[p])) list.push(p);
+    if (count[p]! > 0 && (!mask || mask[p])) list[n++] = p;
   }
-  return Int32Array.from(list);
+  return list.slice(0, n);
 }

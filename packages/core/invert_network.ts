@@ -155,7 +155,7 @@ export class NetworkInverter {
       };
     let t = performance.now();
     if (this.#pixelObs.length < P) this.#pixelObs = new Int32Array(P);
-    const candidates = prepareInversionBlock(block, this.#s, K, this.#pixelObs);
+    const candidates = prepareInversionBlock(block, this.#s, K, this.#pixelObs, this.#solver);
     this.timing.prepare += performance.now() - t;
     this.counts.pixels += P;
     this.counts.skipped += P - candidates.length;

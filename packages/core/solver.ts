@@ -36,6 +36,15 @@ export interface CholeskyPlan {
   readonly updTarget: Int32Array;
   readonly updA: Int32Array;
   readonly updB: Int32Array;
+  /**
+   * The same schedule as runs of one target: column j's updates are grouped by target
+   * (each target's updates keep their order), and its runs are `runPtr[j] .. runPtr[j+1]`;
+   * run r covers updates `runStart[r] .. runStart[r+1]` (`runStart` has one entry more
+   * than there are runs). A kernel may hold the run's target in a register: same
+   * subtractions, same order, same result.
+   */
+  readonly runPtr: Int32Array;
+  readonly runStart: Int32Array;
 }
 
 /**
@@ -283,6 +292,22 @@ export interface Solver {
    * (see {@link NetworkLanes}); backends without it are driven kernel by kernel.
    */
   invertNetworkLanes?(job: NetworkLanes): void;
+
+  /**
+   * Optional: MintPy's referencing of a block of observations, in place, where the backend
+   * can do it without a copy (the block in its {@link Solver.blockBuffer}; else it returns
+   * false and the caller does it). For `k < numObs`, `p < pixels`, v = `phase[k * pixels + p]`
+   * becomes `v - refPhase[k]` in float32 when v is not 0 (0 stays 0); then 0 becomes NaN when
+   * `zeroIsNoData`; `count[p]` is set to the number of valid (non-NaN) values of pixel p.
+   */
+  referenceObservations?(
+    phase: Float32Array,
+    numObs: number,
+    pixels: number,
+    refPhase: Float32Array,
+    zeroIsNoData: boolean,
+    count: Int32Array,
+  ): boolean;
 
   /**
    * Optional: `length` float32 values in memory where this backend's float32 kernels

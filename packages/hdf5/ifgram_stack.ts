@@ -149,11 +149,21 @@ export class IfgramStack {
     const out = into && into.length >= K * plane
       ? into.subarray(0, K * plane)
       : new Float32Array(K * plane);
-    const perRead = Math.max(1, Math.floor(READ_BYTES / (4 * Math.max(1, plane))));
+    // Reads end on the dataset's chunk boundaries along the interferograms: HDF5 reads a
+    // whole chunk for each read that touches it, so a chunk split between two reads would
+    // be read twice.
+    const c0 = this.#r.info(name).chunks?.[0] ?? 1;
+    const perRead = Math.max(c0, Math.floor(READ_BYTES / (4 * Math.max(1, plane) * c0)) * c0);
     let i = 0;
     while (i < K) {
       let j = i + 1;
       while (j < K && j - i < perRead && this.keep[j] === this.keep[j - 1]! + 1) j++;
+      if (j < K && this.keep[j] === this.keep[j - 1]! + 1) {
+        // Cut at the last chunk boundary inside the run, when there is one.
+        let b = j;
+        while (b > i + 1 && this.keep[b - 1]! % c0 !== c0 - 1) b--;
+        if (this.keep[b - 1]! % c0 === c0 - 1) j = b;
+      }
       const ranges: Array<[number, number]> = [[this.keep[i]!, this.keep[j - 1]! + 1], [
         row0,
         row1,

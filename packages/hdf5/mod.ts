@@ -8,6 +8,7 @@ export * from "./inversion_outputs.ts";
 export * from "./covariance_outputs.ts";
 export * from "./timeseries_file.ts";
 export * from "./simulated_stack.ts";
+export { autoChunks } from "./_auto_chunks.ts";
 export * from "./stack_rows.ts";
 export * from "./template.ts";
 export * from "./mask_file.ts";

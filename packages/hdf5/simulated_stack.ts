@@ -11,6 +11,7 @@
  */
 import type { simulate } from "@vinsar/core";
 import type { ImageShape } from "./dataset_selector.ts";
+import { autoChunks } from "./_auto_chunks.ts";
 import { H5Reader, H5Writer } from "./h5.ts";
 
 type Scene = simulate.SimulatedScene;
@@ -29,10 +30,28 @@ export function simulatedChunkRows(size: ImageShape, maxRows: number): number {
   return Math.max(1, Math.min(length, maxRows, Math.floor(2 ** 20 / (4 * width))));
 }
 
+/**
+ * Chunks of the stack's three (K, L, W) datasets: h5py's automatic chunks, as MintPy's
+ * `load_data` writes them (a few tens of rows and columns and a few interferograms per chunk),
+ * so a simulated stack is read the way a user's stack is.
+ *
+ * @example
+ * ```ts
+ * import { simulatedStackChunks } from "@vinsar/hdf5";
+ * simulatedStackChunks(361, 612, 817).float32; // [12, 39, 52]
+ * ```
+ */
+export function simulatedStackChunks(
+  numIfgram: number,
+  length: number,
+  width: number,
+): { float32: number[]; int16: number[] } {
+  const shape = [numIfgram, length, width];
+  return { float32: autoChunks(shape, 4), int16: autoChunks(shape, 2) };
+}
+
 /** How the stack's three big datasets are stored. */
 export interface SimulatedStackLayout {
-  /** Chunk rows of unwrapPhase, coherence and connectComponent (see {@link simulatedChunkRows}). */
-  chunkRows: number;
   /** gzip the big datasets. */
   gzip?: boolean;
   /** LZF-compress connectComponent (like MintPy). */
@@ -45,7 +64,7 @@ export interface SimulatedStackLayout {
  *
  * @example
  * ```ts ignore
- * startSimulatedStack(scene, writer, { chunkRows: simulatedChunkRows(scene, rows) });
+ * startSimulatedStack(scene, writer, { lzfConnectComponent: true });
  * writer.write("unwrapPhase", [[0, K], [row0, row1], [0, W]], phase);
  * ```
  */
@@ -64,11 +83,11 @@ export function startSimulatedStack(
   });
   stack.writeWhole("bperp", scene.bperpIfgram);
   const compression = layout.gzip ? "gzip" as const : null;
-  const chunks = [1, layout.chunkRows, W];
-  stack.create("unwrapPhase", [K, L, W], "<f", { chunks, compression });
-  stack.create("coherence", [K, L, W], "<f", { chunks, compression });
+  const chunks = simulatedStackChunks(K, L, W);
+  stack.create("unwrapPhase", [K, L, W], "<f", { chunks: chunks.float32, compression });
+  stack.create("coherence", [K, L, W], "<f", { chunks: chunks.float32, compression });
   stack.create("connectComponent", [K, L, W], "<h", {
-    chunks,
+    chunks: chunks.int16,
     compression: layout.lzfConnectComponent ? "lzf" : compression,
   });
 }

@@ -5,7 +5,11 @@
  * @module
  */
 import { type MaskDataset, normalizeDate, WEIGHT_FUNCS, type WeightFunc } from "@vinsar/core";
-import { type IfgramInversionOptions, run } from "@vinsar/steps/ifgram-inversion";
+import {
+  type IfgramInversionOptions,
+  prestartInversionWorkers,
+  run,
+} from "@vinsar/steps/ifgram-inversion";
 import { commonOptions, numberArg, type OptionSpec } from "../args.ts";
 import { type Command, defineCommand } from "../command.ts";
 
@@ -115,6 +119,8 @@ export const command: Command = defineCommand<IfgramInversionOptions>("ifgram_in
       "vinsar ifgram_inversion inputs/ifgramStack.h5 -w coh --mask-dset coherence --mask-thres 0.4",
     ],
   },
+  // The worker threads of a large stack start while the run checks and plans.
+  prestart: prestartInversionWorkers,
   // Only the flags given become options: the step fills the others from the template (-t),
   // then from MintPy's defaults, so a flag given always wins over a template key.
   options(args, compute) {

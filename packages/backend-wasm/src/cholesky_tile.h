@@ -10,7 +10,7 @@
 
 typedef struct {
   int n;
-  const int32_t *colPtr, *rowIdx, *updPtr, *updT, *updA, *updB;
+  const int32_t *colPtr, *rowIdx, *updPtr, *updT, *updA, *updB, *runPtr, *runStart;
 } Plan;
 
 /* Factor and solve lanes p0 .. p0 + 2V - 1 (V f64x2 vectors); fail[v] collects the
@@ -21,13 +21,20 @@ INLINE void cholesky_tile(int V, const Plan *P, int lanes, int p0, double *value
   f64x2 fail[4] = {zero, zero, zero, zero};
   double *val = values + p0, *x = rhs + p0;
   for (int j = 0; j < P->n; j++) {
-    int u1 = P->updPtr[j + 1];
-    for (int u = P->updPtr[j]; u < u1; u++) {
-      double *t = val + P->updT[u] * lanes;
-      const double *a = val + P->updA[u] * lanes, *b = val + P->updB[u] * lanes;
-      for (int v = 0; v < V; v++) {
-        st(t + 2 * v, wasm_f64x2_sub(ld(t + 2 * v), wasm_f64x2_mul(ld(a + 2 * v), ld(b + 2 * v))));
+    /* One run per target: the target stays in registers over its updates (same
+     * subtractions in the same order as one update at a time). */
+    for (int r = P->runPtr[j]; r < P->runPtr[j + 1]; r++) {
+      int u0 = P->runStart[r], u1 = P->runStart[r + 1];
+      double *t = val + P->updT[u0] * lanes;
+      f64x2 acc[4];
+      for (int v = 0; v < V; v++) acc[v] = ld(t + 2 * v);
+      for (int u = u0; u < u1; u++) {
+        const double *a = val + P->updA[u] * lanes, *b = val + P->updB[u] * lanes;
+        for (int v = 0; v < V; v++) {
+          acc[v] = wasm_f64x2_sub(acc[v], wasm_f64x2_mul(ld(a + 2 * v), ld(b + 2 * v)));
+        }
       }
+      for (int v = 0; v < V; v++) st(t + 2 * v, acc[v]);
     }
     int c0 = P->colPtr[j], c1 = P->colPtr[j + 1];
     double *d = val + c0 * lanes;

@@ -108,14 +108,15 @@ EXPORT(invert_network_lanes)
 void invert_network_lanes(int nnz, int n, int numObs, int numDates, const int32_t *colPtr,
                           const int32_t *rowIdx, const int32_t *updPtr,
                           const int32_t *updTarget, const int32_t *updA, const int32_t *updB,
-                          const int32_t *diag1, const int32_t *diag2, const int32_t *offDiag,
+                          const int32_t *runPtr, const int32_t *runStart, const int32_t *diag1,
+                          const int32_t *diag2, const int32_t *offDiag,
                           const int32_t *pos1, const int32_t *pos2, const int32_t *date1,
                           const int32_t *date2, const int32_t *datePosition, int lanes,
                           const float *phase, const float *src, int stride,
                           const int32_t *pixel, const double *table, double wmin, double lo,
                           double hi, double step, const int32_t *ground, int numGround,
                           double *scratch, double *phases, double *quality, uint8_t *status) {
-  Plan P = {n, colPtr, rowIdx, updPtr, updTarget, updA, updB};
+  Plan P = {n, colPtr, rowIdx, updPtr, updTarget, updA, updB, runPtr, runStart};
   Job J = {numObs, numDates, diag1, diag2, offDiag, pos1, pos2, date1, date2, datePosition,
            phase, src, stride, table, wmin, lo, hi, step};
   double *tv = scratch, *tr = tv + nnz * T, *ty = tr + (n > 0 ? n : 1) * T;

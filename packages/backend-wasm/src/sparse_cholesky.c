@@ -48,9 +48,10 @@ static void single_lane(const Plan *P, int lanes, int p, double *values, double 
 EXPORT(sparse_cholesky_solve)
 void sparse_cholesky_solve(int n, const int32_t *colPtr, const int32_t *rowIdx,
                            const int32_t *updPtr, const int32_t *updTarget, const int32_t *updA,
-                           const int32_t *updB, int lanes, double *values, double *rhs,
+                           const int32_t *updB, const int32_t *runPtr,
+                           const int32_t *runStart, int lanes, double *values, double *rhs,
                            uint8_t *status) {
-  Plan P = {n, colPtr, rowIdx, updPtr, updTarget, updA, updB};
+  Plan P = {n, colPtr, rowIdx, updPtr, updTarget, updA, updB, runPtr, runStart};
   int p = 0;
   for (; p + 8 <= lanes; p += 8) cholesky_tile(4, &P, lanes, p, values, rhs, status);
   for (; p + 2 <= lanes; p += 2) cholesky_tile(1, &P, lanes, p, values, rhs, status);

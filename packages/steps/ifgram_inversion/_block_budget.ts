@@ -27,8 +27,13 @@ export interface InversionBudgetOptions {
   inputs: number;
   /** `--calc-cov`: the N x N float32 covariance of each pixel is an output too. */
   covariance: boolean;
-  /** Worker threads each reading and inverting their own units; 0: in the main thread. */
+  /**
+   * Threads each reading and inverting their own units when there are several (workers, and
+   * the main thread when it shares the work); 0: the main thread alone.
+   */
   workers: number;
+  /** Output sets in flight (the executor's capacity); default one more than `workers`. */
+  outputSets?: number;
   /** The memory budget (`--max-memory`), bytes. */
   budgetBytes: number;
   /** The most block data (bytes of one unit's inputs and outputs) worth holding. */
@@ -62,7 +67,7 @@ export function inversionBlockBudget(
   const workers = Math.max(0, Math.floor(options.workers));
   const readers = Math.max(1, workers);
   const threads = readers;
-  const outputSets = workers > 0 ? workers + 1 : 1;
+  const outputSets = options.outputSets ?? (workers > 0 ? workers + 1 : 1);
   const input = 4 * K * options.inputs + 16;
   const output = 4 * (N + 2) + (options.covariance ? 4 * N * N : 0);
   const staging = 4 * (N + 2) + (options.covariance ? 4 * N : 0);

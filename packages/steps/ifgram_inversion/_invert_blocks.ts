@@ -47,9 +47,13 @@ export interface BlockInversion {
   numDate: number;
   /** Rows of the largest unit (buffers are sized for it). */
   rowsPerBlock: number;
-  files: InversionOutputs;
-  /** `--calc-cov`: the covariance file. */
-  covFile?: CovarianceOutput;
+  /** `--calc-cov`: units compute each pixel's covariance too (written to `outputs.cov`). */
+  covariance?: boolean;
+  /**
+   * The output files (and `--calc-cov`'s covariance file), possibly still being created:
+   * the first write waits for them.
+   */
+  outputs: Promise<{ files: InversionOutputs; cov?: CovarianceOutput }>;
   progress: ProgressBar;
 }
 
@@ -67,22 +71,21 @@ export interface BlockInversionTotals {
 
 /**
  * Invert `units` (row ranges of the stack) and write them, blocks written as they finish.
- * With workers, one unit per worker is being read and inverted and one more waits for the
- * first worker to finish, so no worker waits while this thread writes.
+ * As many units are in flight as the executor's capacity (with workers, one more than they
+ * run, or one queued on each), so no worker waits while this thread writes.
  */
 export async function invertBlocks(
   units: Iterable<RowUnit>,
   job: BlockInversion,
 ): Promise<BlockInversionTotals> {
-  const { executor, files } = job;
+  const { executor } = job;
   const W = job.width, K = job.numIfgram, N = job.numDate;
   const maxP = job.rowsPerBlock * W;
   const counts = zeroInversionCounts();
   const stages = zeroInversionTiming();
   let invertMs = 0, readMs = 0;
   let covariance: BlockInversionTotals["covariance"];
-  const threads = executor.threads;
-  const sets = threads > 1 ? threads + 1 : 1;
+  const sets = executor.capacity;
   /** A unit's output buffers travel to a worker and back: the slot holds the latest. */
   const pipeline = await runBlocks<RowUnit, { buffers: OutputBuffers }, InversionTaskResult>({
     units,
@@ -92,7 +95,7 @@ export async function invertBlocks(
         ts: new Float32Array(N * maxP),
         temporalCoherence: new Float32Array(maxP),
         numInvObs: new Float32Array(maxP),
-        cov: job.covFile ? new Float32Array(N * N * maxP) : undefined,
+        cov: job.covariance ? new Float32Array(N * N * maxP) : undefined,
       },
     }),
     buffers: sets,
@@ -128,7 +131,8 @@ export async function invertBlocks(
       }
       return result;
     },
-    write: (unit, slot) => {
+    write: async (unit, slot) => {
+      const { files, cov } = await job.outputs;
       const b = slot.buffers, P = (unit.row1 - unit.row0) * W;
       const ts = b.ts.subarray(0, N * P);
       const temporalCoherence = b.temporalCoherence.subarray(0, P);
@@ -141,7 +145,7 @@ export async function invertBlocks(
         numInvObs[i] = K;
       }
       files.writeRows(unit.row0, unit.row1, ts, temporalCoherence, numInvObs);
-      job.covFile?.writeRows(unit.row0, unit.row1, b.cov!.subarray(0, N * N * P));
+      cov?.writeRows(unit.row0, unit.row1, b.cov!.subarray(0, N * N * P));
       job.progress.advance(P);
     },
   });

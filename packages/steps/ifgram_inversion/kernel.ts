@@ -22,10 +22,16 @@ import {
   OffsetStdWeights,
   type Solver,
 } from "@vinsar/core";
+import { loadH5wasm } from "@vinsar/hdf5";
 import type { Kernel } from "../pipeline/kernel.ts";
 import { type UnitInputs, UnitReader, type UnitSource } from "./_unit_reader.ts";
 
 export type { UnitSource } from "./_unit_reader.ts";
+
+/** What a worker loads before the spec arrives: the HDF5 library its units are read with. */
+export async function prepare(): Promise<void> {
+  await loadH5wasm();
+}
 
 /** Everything a worker needs to build the same inverter (plain, structured-clonable data). */
 export interface InverterSpec {

@@ -38,13 +38,13 @@ import {
   MaskFile,
 } from "@vinsar/hdf5";
 import { isUpToDate, resolveResources } from "../pipeline/context.ts";
-import { startExecutor } from "../pipeline/executor.ts";
+import { prestartWorkers, startExecutor, stopPrestartedWorkers } from "../pipeline/executor.ts";
 import { withOutputs } from "../pipeline/staged_outputs.ts";
 import { clipRowUnits, planRowUnits } from "../pipeline/units.ts";
 import { logReporter, type Reporter } from "../reporter.ts";
 import { covarianceReference } from "./_covariance.ts";
 import { inversionBlockBudget } from "./_block_budget.ts";
-import { invertBlocks } from "./_invert_blocks.ts";
+import { type BlockInversionTotals, invertBlocks } from "./_invert_blocks.ts";
 import { measureOffsetStdMask, type OffsetStdMask } from "./_offsets.ts";
 import { applyInversionTemplate } from "./_template.ts";
 import { UnitReader } from "./_unit_reader.ts";
@@ -74,6 +74,8 @@ const INVERSION_LANES = 128;
 
 /** Work (pixels x interferograms) above which worker threads pay for their start-up. */
 const POOL_MIN_WORK = 2e7;
+/** Up to this many threads, the main thread is one of them (see `sharesMain`). */
+const SHARE_MAIN_MAX_THREADS = 4;
 
 /**
  * Invert the stack's network into `timeseries.h5`, `temporalCoherence.h5` and
@@ -91,6 +93,50 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
   const reporter = given.reporter ?? logReporter();
   // MintPy's template fills the options that were not given.
   const options = applyInversionTemplate(given, reporter);
+  prestartInversionWorkers(options);
+  try {
+    return await invert(options, reporter);
+  } finally {
+    stopPrestartedWorkers("ifgram_inversion");
+  }
+}
+
+/**
+ * A large stack is inverted on worker threads: start them now (see `prestartWorkers`), so
+ * that their start (a runtime, the kernels, the HDF5 library) overlaps opening the stack
+ * and planning; the run's pool takes them over. Whoever calls this stops the ones not taken
+ * with `stopPrestartedWorkers` (`run` does, for those it started). Nothing is started for a
+ * small stack, one thread or `--update`.
+ */
+export function prestartInversionWorkers(
+  options: Pick<IfgramInversionOptions, "stackFile" | "workers" | "updateMode" | "backend">,
+): void {
+  const threads = Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1);
+  if (!(threads >= 2) || options.updateMode) return;
+  try {
+    // About 10 bytes per value of the observations (phase, coherence, connectComponent).
+    if (Deno.statSync(options.stackFile).size < 10 * POOL_MIN_WORK) return;
+  } catch {
+    return;
+  }
+  const workers = threads - (sharesMain(threads) ? 1 : 0);
+  prestartWorkers("ifgram_inversion", workers, options.backend);
+}
+
+/**
+ * With a few threads, the main thread inverts units too, beside `threads - 1` workers: it
+ * has the stack open and the kernel built, so a worker's start and memory are spared
+ * (measured on 2 cores: see docs/performance/ifgram_inversion.md). With more, writing the
+ * outputs keeps it busy enough.
+ */
+function sharesMain(threads: number): boolean {
+  return threads >= 2 && threads <= SHARE_MAIN_MAX_THREADS;
+}
+
+async function invert(
+  options: IfgramInversionOptions,
+  reporter: Reporter,
+): Promise<IfgramInversionResult> {
   const stackFile = options.stackFile;
   const stack = await IfgramStack.open(stackFile);
   const masks: MaskFile[] = [];
@@ -289,11 +335,13 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
     // An explicit thread count is honoured; by default small stacks stay in the main thread.
     const threads = Math.max(1, Math.floor(resources.workers));
     const work = resources.workersRequested ? Infinity : L * W * K;
+    const pooled = threads > 1 && work >= POOL_MIN_WORK;
     const executor = await startExecutor({
       kernel: "ifgram_inversion",
       spec: kernel.spec,
       backend: solver.name,
-      workers: threads > 1 && work >= POOL_MIN_WORK ? threads : 0,
+      workers: pooled ? threads - (sharesMain(threads) ? 1 : 0) : 0,
+      shareMain: pooled && sharesMain(threads),
       local: () => kernel,
       onPoolError: (message) =>
         reporter.warn(`worker threads unavailable (${message}): one thread`),
@@ -308,6 +356,7 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
           inputs: 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0),
           covariance: covRef !== null,
           workers: executor.threads > 1 ? executor.threads : 0,
+          outputSets: executor.capacity,
           budgetBytes: resources.budgetBytes,
           // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
           // staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
@@ -328,45 +377,62 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
 
       const t0 = performance.now();
       const totals = await withOutputs(async (out) => {
-        const files = await InversionOutputs.create({
-          paths: outfile.map(written) as [string, string, string],
-          qualityName: settings.qualityName,
-          attrs: inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName),
-          dates: net.dates,
-          bperp: timeseriesBperp(net, stack.keptBperp()),
-          length: L,
-          width: W,
-          blockRows: plan.rowsPerBlock,
-        }, (p) => out.h5(p));
-        const cov = covRef && covFile
-          ? await CovarianceOutput.create({
-            path: written(covFile),
-            attrs: {
-              ...inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName).timeseries,
-              REF_DATE: covRef.date,
-            },
+        // The outputs are created once the first units are on their way (the time-series'
+        // bperp is a dense least-squares solve): the workers start computing meanwhile, and
+        // the first write waits for the files.
+        const outputs = (async () => {
+          await new Promise((r) => setTimeout(r, 0));
+          const files = await InversionOutputs.create({
+            paths: outfile.map(written) as [string, string, string],
+            qualityName: settings.qualityName,
+            attrs: inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName),
             dates: net.dates,
+            bperp: timeseriesBperp(net, stack.keptBperp()),
             length: L,
             width: W,
             blockRows: plan.rowsPerBlock,
-          }, (p) => out.h5(p))
-          : undefined;
-        return await invertBlocks(clipRowUnits(plan.blocks(), tile?.range), {
-          executor,
-          width: W,
-          numIfgram: K,
-          refQuality: settings.qualityName === "residual" ? 0 : 1,
-          refPhase,
-          refYX,
-          numDate: N,
-          rowsPerBlock: plan.rowsPerBlock,
-          files,
-          covFile: cov,
-          progress: reporter.progress(
-            "inverting",
-            tile ? (tile.range[1] - tile.range[0]) * W : L * W,
-          ),
-        });
+          }, (p) => out.h5(p));
+          const cov = covRef && covFile
+            ? await CovarianceOutput.create({
+              path: written(covFile),
+              attrs: {
+                ...inversionAttrs(attrs, config, net.dates[0]!, settings.qualityName).timeseries,
+                REF_DATE: covRef.date,
+              },
+              dates: net.dates,
+              length: L,
+              width: W,
+              blockRows: plan.rowsPerBlock,
+            }, (p) => out.h5(p))
+            : undefined;
+          return { files, cov };
+        })();
+        let done: BlockInversionTotals;
+        try {
+          done = await invertBlocks(clipRowUnits(plan.blocks(), tile?.range), {
+            executor,
+            width: W,
+            numIfgram: K,
+            refQuality: settings.qualityName === "residual" ? 0 : 1,
+            refPhase,
+            refYX,
+            numDate: N,
+            rowsPerBlock: plan.rowsPerBlock,
+            covariance: covRef !== null,
+            outputs,
+            progress: reporter.progress(
+              "inverting",
+              tile ? (tile.range[1] - tile.range[0]) * W : L * W,
+            ),
+          });
+        } catch (e) {
+          // Settled before the outputs are aborted: no file is created after that.
+          await outputs.catch(() => {});
+          throw e;
+        }
+        // A failure to create them counts even when no unit was written.
+        await outputs;
+        return done;
       });
       const stats: InversionStats = {
         numIfgram: K,

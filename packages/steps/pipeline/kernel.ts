@@ -21,4 +21,6 @@ export interface Kernel<Task, Result> {
 /** A kernel module: what the worker entry loads by name. */
 export interface KernelModule<Spec, Task, Result> {
   createKernel(spec: Spec, solver: Solver): Kernel<Task, Result>;
+  /** Optional: load what every kernel of the module needs, before the spec is known. */
+  prepare?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /**
  * The one worker of the pool (see `executor.ts` for the protocol): creates its backend's
- * solver as soon as it starts (the WASM kernels compile while the main thread plans and reads),
+ * solver and loads its kernel's module as soon as it starts (named in the worker's name: the
+ * WASM kernels compile and the HDF5 library loads while the main thread plans and reads),
  * builds the named kernel on `init` (and starts opening what it reads by itself: a step's
  * stack, from which it reads its own row units; tasks wait for it), then runs the tasks it is
  * sent.
@@ -11,14 +12,25 @@ import { createSolver, type Solver } from "@vinsar/core";
 import { registerBuiltinBackends } from "./backends.ts";
 import type { Kernel } from "./kernel.ts";
 import { loadKernel } from "./kernels.ts";
+import type { WorkerHint } from "./executor.ts";
 
-/**
- * The backend named by the pool (the worker's name), ready before the step's settings
- * arrive.
- */
+/** The backend and kernel the pool named (the worker's name, see `WorkerHint`). */
+function hint(): WorkerHint {
+  try {
+    const h = JSON.parse(self.name || "{}");
+    return typeof h === "object" && h !== null ? h : {};
+  } catch {
+    return {};
+  }
+}
+const { backend, kernel: kernelName } = hint();
+
+/** The named backend, ready before the step's settings arrive. */
 const warm: Promise<Solver | null> = registerBuiltinBackends()
-  .then(() => createSolver(self.name || undefined))
+  .then(() => createSolver(backend))
   .catch(() => null);
+// The named kernel's module and what it loads ahead (the HDF5 library), meanwhile.
+if (kernelName) loadKernel(kernelName).then((m) => m.prepare?.()).catch(() => {});
 
 let kernel: Kernel<unknown, unknown> | null = null;
 /** The kernel's own files being opened: tasks wait for it, `init` does not. */

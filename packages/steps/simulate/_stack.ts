@@ -16,7 +16,7 @@ import {
   type DatePhaseStore,
   type H5Writer,
   MAX_SINGLE_READ_BYTES,
-  simulatedChunkRows,
+  simulatedStackChunks,
   startSimulatedStack,
   startSimulatedTimeseries,
 } from "@vinsar/hdf5";
@@ -34,7 +34,7 @@ type Scene = simulate.SimulatedScene;
 export interface IfgramPlan {
   /** Date phases kept in memory (else in a scratch file). */
   inMemory: boolean;
-  /** Chunk rows of the stack's big datasets: about 1 MB, at most a unit. */
+  /** Chunk rows of the stack's big datasets (h5py's automatic chunks, as MintPy writes them). */
   chunkRows: number;
   /** Row units, whole numbers of chunks (except under `maxBlockRows`). */
   units: Chunker;
@@ -60,9 +60,8 @@ export function planIfgramUnits(
     readBytesPerPixel: 4 * Math.max(K, N),
     maxRows: settings.maxBlockRows,
   };
-  // The chunks follow the unplanned block size; the units are then rounded down to whole
-  // chunks.
-  const chunkRows = simulatedChunkRows(scene, planRowUnits(budget).rowsPerBlock);
+  // Units of whole chunk rows (MintPy's chunks: a few tens of rows): each chunk written once.
+  const chunkRows = simulatedStackChunks(K, L, W).float32[1]!;
   return { inMemory, chunkRows, units: planRowUnits({ ...budget, alignRows: chunkRows }) };
 }
 
@@ -165,7 +164,6 @@ export async function simulateStack(
   const simulator = new simulate.IfgramSimulator(scene);
   const plan = planIfgramUnits(simulator, settings);
   startSimulatedStack(scene, stack, {
-    chunkRows: plan.chunkRows,
     gzip: settings.gzip,
     lzfConnectComponent: settings.lzfConnectComponent,
   });
