@@ -77,7 +77,11 @@ export function bindNetworkLanes(
         i32[(oG >> 2) + 2 * (g - g0)] = job.ground[2 * g]! - p0;
         i32[(oG >> 2) + 2 * (g - g0) + 1] = job.ground[2 * g + 1]!;
       }
-      const oS = arena.alloc((nnz * 8 + Math.max(1, n) * 8 + 2 * K * 8 + N * 8) * 8);
+      // Tile scratch (8 lanes): L, right-hand side, obs, use, phases, weight, weighted
+      // obs; then the unknowns' incidence lists (int32).
+      const oS = arena.alloc(
+        (nnz * 8 + Math.max(1, n) * 8 + 4 * K * 8 + N * 8) * 8 + (n + 1 + 2 * K) * 4,
+      );
       const oP = arena.alloc(N * cw * 8), oQ = arena.alloc(cw * 8), oSt = arena.alloc(cw);
       const t1 = now();
       k.invert_network_lanes(

@@ -22,17 +22,37 @@ typedef struct {
   double wmin, lo, hi, step;
 } Job;
 
-/* Gather and assemble one tile: values tv (nnz x T), rhs tr (n x T), obs ty and use tu
- * (numObs x T), from the pixels pix[0..T-1]. */
+/* The observations touching each unknown, in increasing k: for position r, entries
+ * ptr[r] .. ptr[r+1] of inc, each 2k (the unknown is date1 of k: its right-hand side
+ * subtracts) or 2k + 1 (date2: adds). */
+static void incidence(const Job *J, int n, int32_t *ptr, int32_t *inc) {
+  for (int r = 0; r <= n; r++) ptr[r] = 0;
+  for (int k = 0; k < J->numObs; k++) {
+    if (J->diag1[k] >= 0) ptr[J->pos1[k] + 1]++;
+    if (J->diag2[k] >= 0) ptr[J->pos2[k] + 1]++;
+  }
+  for (int r = 0; r < n; r++) ptr[r + 1] += ptr[r];
+  for (int k = 0; k < J->numObs; k++) {
+    if (J->diag1[k] >= 0) inc[ptr[J->pos1[k]]++] = 2 * k;
+    if (J->diag2[k] >= 0) inc[ptr[J->pos2[k]]++] = 2 * k + 1;
+  }
+  for (int r = n; r > 0; r--) ptr[r] = ptr[r - 1];
+  ptr[0] = 0;
+}
+
+/* Gather and assemble one tile: values tv (nnz x T), rhs tr (n x T), obs ty, use tu,
+ * weight tw and weighted obs twy (numObs x T), from the pixels pix[0..T-1]. Each entry
+ * sees the additions of normal_equations.c in the same order (observations in increasing
+ * k), but a diagonal and its right-hand side are summed in registers, unknown by unknown,
+ * instead of through memory observation by observation. */
 static void assemble_tile(const Job *J, const Plan *P, int nnz, const int32_t *pix,
-                          double *tv, double *tr, double *ty, double *tu) {
+                          const int32_t *ptr, const int32_t *inc, double *tv, double *tr,
+                          double *ty, double *tu, double *tw, double *twy) {
   __builtin_memset(tv, 0, (unsigned long)nnz * T * sizeof(double));
-  __builtin_memset(tr, 0, (unsigned long)P->n * T * sizeof(double));
-  double w[T];
   for (int k = 0; k < J->numObs; k++) {
     const float *row = J->phase + (long)k * J->stride;
     const float *srow = J->src ? J->src + (long)k * J->stride : 0;
-    double *y = ty + k * T, *u = tu + k * T;
+    double *y = ty + k * T, *u = tu + k * T, *w = tw + k * T;
     for (int l = 0; l < T; l++) {
       double v = row[pix[l]];
       if (v == v) {
@@ -53,32 +73,30 @@ static void assemble_tile(const Job *J, const Plan *P, int nnz, const int32_t *p
         u[l] = 0;
       }
     }
-    int e1 = J->diag1[k], e2 = J->diag2[k];
-    double *d1 = tv + e1 * T, *d2 = tv + e2 * T;
-    double *r1 = tr + J->pos1[k] * T, *r2 = tr + J->pos2[k] * T;
-    if (e1 >= 0 && e2 >= 0) {
+    double *wy = twy + k * T;
+    for (int p = 0; p < T; p += 2) st(wy + p, wasm_f64x2_mul(ld(w + p), ld(y + p)));
+    if (J->diag1[k] >= 0 && J->diag2[k] >= 0) {
       double *od = tv + J->offDiag[k] * T;
-      for (int p = 0; p < T; p += 2) {
-        f64x2 wv = ld(w + p), wy = wasm_f64x2_mul(wv, ld(y + p));
-        st(d1 + p, wasm_f64x2_add(ld(d1 + p), wv));
-        st(d2 + p, wasm_f64x2_add(ld(d2 + p), wv));
-        st(od + p, wasm_f64x2_sub(ld(od + p), wv));
-        st(r1 + p, wasm_f64x2_sub(ld(r1 + p), wy));
-        st(r2 + p, wasm_f64x2_add(ld(r2 + p), wy));
-      }
-    } else if (e2 >= 0) {
-      for (int p = 0; p < T; p += 2) {
-        f64x2 wv = ld(w + p);
-        st(d2 + p, wasm_f64x2_add(ld(d2 + p), wv));
-        st(r2 + p, wasm_f64x2_add(ld(r2 + p), wasm_f64x2_mul(wv, ld(y + p))));
-      }
-    } else if (e1 >= 0) {
-      for (int p = 0; p < T; p += 2) {
-        f64x2 wv = ld(w + p);
-        st(d1 + p, wasm_f64x2_add(ld(d1 + p), wv));
-        st(r1 + p, wasm_f64x2_sub(ld(r1 + p), wasm_f64x2_mul(wv, ld(y + p))));
+      for (int p = 0; p < T; p += 2) st(od + p, wasm_f64x2_sub(ld(od + p), ld(w + p)));
+    }
+  }
+  for (int r = 0; r < P->n; r++) {
+    f64x2 d[T / 2], b[T / 2];
+    for (int v = 0; v < T / 2; v++) d[v] = b[v] = splat(0);
+    for (int i = ptr[r]; i < ptr[r + 1]; i++) {
+      const double *w = tw + (inc[i] >> 1) * T, *wy = twy + (inc[i] >> 1) * T;
+      for (int v = 0; v < T / 2; v++) {
+        d[v] = wasm_f64x2_add(d[v], ld(w + 2 * v));
+        b[v] = inc[i] & 1 ? wasm_f64x2_add(b[v], ld(wy + 2 * v))
+                          : wasm_f64x2_sub(b[v], ld(wy + 2 * v));
       }
     }
+    if (ptr[r] < ptr[r + 1]) {
+      int k = inc[ptr[r]] >> 1;
+      double *e = tv + (inc[ptr[r]] & 1 ? J->diag2[k] : J->diag1[k]) * T;
+      for (int v = 0; v < T / 2; v++) st(e + 2 * v, d[v]);
+    }
+    for (int v = 0; v < T / 2; v++) st(tr + r * T + 2 * v, b[v]);
   }
 }
 
@@ -120,7 +138,10 @@ void invert_network_lanes(int nnz, int n, int numObs, int numDates, const int32_
   Job J = {numObs, numDates, diag1, diag2, offDiag, pos1, pos2, date1, date2, datePosition,
            phase, src, stride, table, wmin, lo, hi, step};
   double *tv = scratch, *tr = tv + nnz * T, *ty = tr + (n > 0 ? n : 1) * T;
-  double *tu = ty + numObs * T, *tp = tu + numObs * T;
+  double *tu = ty + numObs * T, *tp = tu + numObs * T, *tw = tp + numDates * T;
+  double *twy = tw + numObs * T;
+  int32_t *ptr = (int32_t *)(twy + numObs * T), *inc = ptr + n + 1;
+  incidence(&J, n, ptr, inc);
   double q[T];
   uint8_t st8[T];
   int32_t pix[T];
@@ -128,7 +149,7 @@ void invert_network_lanes(int nnz, int n, int numObs, int numDates, const int32_
   for (int p0 = 0; p0 < lanes; p0 += T) {
     int m = lanes - p0 < T ? lanes - p0 : T;
     for (int l = 0; l < T; l++) pix[l] = pixel[p0 + (l < m ? l : m - 1)];
-    assemble_tile(&J, &P, nnz, pix, tv, tr, ty, tu);
+    assemble_tile(&J, &P, nnz, pix, ptr, inc, tv, tr, ty, tu, tw, twy);
     for (; g < numGround && ground[2 * g] < p0 + T; g++) {
       double *e = tv + ground[2 * g + 1] * T + (ground[2 * g] - p0);
       *e = *e > 0 ? 2 * *e : 1;

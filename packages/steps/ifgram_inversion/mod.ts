@@ -347,27 +347,37 @@ async function invert(
         reporter.warn(`worker threads unavailable (${message}): one thread`),
     });
     try {
-      const plan = planRowUnits({
-        length: L,
-        width: W,
-        ...inversionBlockBudget({
-          numIfgram: K,
-          numDate: N,
-          inputs: 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0),
-          covariance: covRef !== null,
-          workers: executor.threads > 1 ? executor.threads : 0,
-          outputSets: executor.capacity,
-          budgetBytes: resources.budgetBytes,
-          // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
-          // staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
-          blockCapBytes: BLOCK_CAP_BYTES,
-          ioReserveBytes: IO_RESERVE_BYTES,
-          // Each thread's covariance batches and pattern cache.
-          threadScratchBytes: covRef ? covarianceScratchBytes(N) : 0,
-        }),
-        alignRows: stack.chunkRows(obs),
-        maxRows: resources.maxBlockRows,
-      });
+      const budget = {
+        numIfgram: K,
+        numDate: N,
+        inputs: 1 + (readWeights ? 1 : 0) + (config.maskDataset ? 1 : 0),
+        covariance: covRef !== null,
+        workers: executor.threads > 1 ? executor.threads : 0,
+        outputSets: executor.capacity,
+        budgetBytes: resources.budgetBytes,
+        // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
+        // staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
+        blockCapBytes: BLOCK_CAP_BYTES,
+        ioReserveBytes: IO_RESERVE_BYTES,
+        // Each thread's covariance batches and pattern cache.
+        threadScratchBytes: covRef ? covarianceScratchBytes(N) : 0,
+      };
+      const chunkRows = Math.min(stack.chunkRows(obs), L), maxRows = resources.maxBlockRows;
+      const units = (cap: number, rows: number) =>
+        planRowUnits({
+          length: L,
+          width: W,
+          ...inversionBlockBudget({ ...budget, blockCapBytes: cap }),
+          alignRows: chunkRows,
+          maxRows: rows,
+        });
+      let plan = units(BLOCK_CAP_BYTES, maxRows);
+      if (plan.rowsPerBlock < chunkRows) {
+        // HDF5 reads a whole chunk for every unit that touches it: below one chunk row, the
+        // cap gives way to one chunk row when the budget holds it.
+        const wide = units(Infinity, Math.min(maxRows, chunkRows));
+        if (wide.rowsPerBlock >= chunkRows) plan = wide;
+      }
       const system = kernel.inverter.system;
       reporter.info(
         `${plan.count} block(s) of ${plan.rowsPerBlock} rows, ${executor.threads} thread(s) ` +
