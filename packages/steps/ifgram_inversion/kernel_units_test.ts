@@ -2,7 +2,14 @@ import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { createTsSolver } from "@vinsar/backend-ts";
 import { H5Writer, IfgramStack, MaskFile } from "@vinsar/hdf5";
 import { TEST_DATES, TEST_PAIRS, TEST_SHAPE, writeTestStack } from "@vinsar/hdf5/testing";
-import { LocalExecutor, WorkerPool } from "../pipeline/executor.ts";
+import {
+  hasPrestartedWorkers,
+  LocalExecutor,
+  prestartWorkers,
+  SharedExecutor,
+  stopPrestartedWorkers,
+  WorkerPool,
+} from "../pipeline/executor.ts";
 import { UnitReader, type UnitSource } from "./_unit_reader.ts";
 import {
   blockTransferables,
@@ -156,6 +163,88 @@ Deno.test("a unit larger than the capacity, or with no stack, is refused", async
       k.close();
     }
   } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the main thread and a worker started ahead share the units, as one thread would", async () => {
+  const { dir, source } = await files();
+  const s = { ...spec("var"), source };
+  const refPhase = Float32Array.from({ length: K }, (_, k) => 0.02 * k);
+  const stack = await IfgramStack.open(source.stackFile);
+  const water = (await MaskFile.open(`${dir}/waterMask.h5`, { length: L, width: W }))!;
+  prestartWorkers("ifgram_inversion", 1, "ts");
+  ok(hasPrestartedWorkers("ifgram_inversion"));
+  const pool = await WorkerPool.start<InverterSpec, InversionTask | UnitTask, InversionTaskResult>(
+    { kernel: "ifgram_inversion", spec: s, backend: "ts", workers: 1 },
+    2,
+  );
+  // The pool took the worker started ahead.
+  strictEqual(hasPrestartedWorkers("ifgram_inversion"), false);
+  const kernel = createKernel(
+    spec("var"),
+    createTsSolver(),
+    UnitReader.over(source, stack, [water]),
+  );
+  let here = 0;
+  const counted = { ...kernel, run: (t: InversionTask | UnitTask) => (here++, kernel.run(t)) };
+  const shared = new SharedExecutor(pool, 1, counted);
+  try {
+    strictEqual(shared.threads, 2);
+    strictEqual(shared.capacity, 3);
+    const units: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6]];
+    const capacity = W;
+    const got = await Promise.all(units.map(([row0, row1]) => {
+      const out = outputs(capacity);
+      return shared.run({ row0, row1, capacity, refPhase, buffers: out }, blockTransferables(out));
+    }));
+    // Both threads worked.
+    ok(here >= 1 && here < units.length, `${here} of ${units.length} units in the main thread`);
+    const alone = new LocalExecutor(
+      createKernel(spec("var"), createTsSolver(), UnitReader.over(source, stack, [water])),
+    );
+    for (const [i, [row0, row1]] of units.entries()) {
+      const want = await alone.run({ row0, row1, capacity, refPhase, buffers: outputs(capacity) });
+      deepStrictEqual(got[i]!.counts, want.counts);
+      for (const key of ["ts", "temporalCoherence", "numInvObs"] as const) {
+        deepStrictEqual(Array.from(got[i]!.buffers[key]), Array.from(want.buffers[key]), key);
+      }
+    }
+  } finally {
+    shared.close();
+    water.close();
+    stack.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("workers that cannot start leave the main thread alone; workers not taken are stopped", async () => {
+  const { dir, source } = await files();
+  const stack = await IfgramStack.open(source.stackFile);
+  try {
+    const kernel = createKernel(spec("no"), createTsSolver(), UnitReader.over(source, stack, []));
+    const told: string[] = [];
+    const shared = new SharedExecutor<InversionTask | UnitTask, InversionTaskResult>(
+      Promise.reject(new Error("no threads here")),
+      1,
+      kernel,
+      (m) => told.push(m),
+    );
+    const refPhase = new Float32Array(K);
+    const got = await Promise.all(
+      [0, 1, 2].map((r) =>
+        shared.run({ row0: r, row1: r + 1, capacity: W, refPhase, buffers: outputs(W) })
+      ),
+    );
+    deepStrictEqual(got.map((g) => g.pixels), [W, W, W]);
+    deepStrictEqual(told, ["no threads here"]);
+    shared.close();
+    prestartWorkers("ifgram_inversion", 2);
+    ok(hasPrestartedWorkers("ifgram_inversion"));
+    stopPrestartedWorkers();
+    strictEqual(hasPrestartedWorkers("ifgram_inversion"), false);
+  } finally {
+    stack.close();
     Deno.removeSync(dir, { recursive: true });
   }
 });

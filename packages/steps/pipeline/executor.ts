@@ -290,11 +290,11 @@ export class SharedExecutor<Task, Result> implements Executor<Task, Result> {
   #freed: Array<() => void> = [];
 
   /**
-   * @param pool The workers' start (see {@link WorkerPool.start} with depth 2).
+   * @param pool The workers, or their start (see {@link WorkerPool.start} with depth 2).
    * @param onPoolError Told why the workers could not start.
    */
   constructor(
-    pool: Promise<WorkerPool<Task, Result>>,
+    pool: WorkerPool<Task, Result> | Promise<WorkerPool<Task, Result>>,
     workers: number,
     kernel: Kernel<Task, Result>,
     onPoolError?: (message: string) => void,
@@ -304,7 +304,8 @@ export class SharedExecutor<Task, Result> implements Executor<Task, Result> {
     // Two tasks per worker, one in this thread.
     this.capacity = 2 * workers + 1;
     this.name = `${workers} worker${workers > 1 ? "s" : ""} and the main thread`;
-    this.#starting = pool.then((p) => {
+    if (pool instanceof WorkerPool) this.#pool = pool;
+    this.#starting = Promise.resolve(pool).then((p) => {
       if (this.#closed) p.close();
       else this.#pool = p;
     }, (e) => {
