@@ -6,6 +6,7 @@
  * call except typed-array views after a growth.
  * @module
  */
+import type { CholeskyPlan } from "@vinsar/core";
 
 const PAGE = 65536;
 const ALIGN = 16;
@@ -232,4 +233,21 @@ export function copyBlock(
     const s = srcOff + r * srcLd;
     dst.set(src.subarray(s, s + cols), at + r * dstLd);
   }
+}
+
+/**
+ * The arrays of a Cholesky plan in the order the kernels take them (`sparse_cholesky_solve`,
+ * `invert_network_lanes`): column pointers, rows, the update schedule and its runs.
+ */
+export function choleskyPlanArrays(plan: CholeskyPlan): Int32Array[] {
+  return [
+    plan.colPtr,
+    plan.rowIdx,
+    plan.updPtr,
+    plan.updTarget,
+    plan.updA,
+    plan.updB,
+    plan.runPtr,
+    plan.runStart,
+  ];
 }

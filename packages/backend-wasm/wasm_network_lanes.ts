@@ -8,7 +8,7 @@
  */
 import type { NetworkLanes } from "@vinsar/core";
 import type { KernelExports } from "./kernel_exports.ts";
-import { scatterLanes, type WasmArena } from "./wasm_memory.ts";
+import { choleskyPlanArrays, scatterLanes, type WasmArena } from "./wasm_memory.ts";
 
 /** Lanes per kernel call (the copied span of the block stays a few MB). */
 const SLAB_LANES = 256;
@@ -32,16 +32,7 @@ export function bindNetworkLanes(
     const table = job.weightTable;
     const [[cp, ri, up, ut, ua, ub, rp, rs], [d1, d2, od, p1, p2], [dp, a1, a2], [tb]] = arena
       .resident([
-        [plan, [
-          plan.colPtr,
-          plan.rowIdx,
-          plan.updPtr,
-          plan.updTarget,
-          plan.updA,
-          plan.updB,
-          plan.runPtr,
-          plan.runStart,
-        ]],
+        [plan, choleskyPlanArrays(plan)],
         [scatter, [scatter.diag1, scatter.diag2, scatter.offDiag, scatter.pos1, scatter.pos2]],
         [job.datePosition, [job.datePosition, job.date1, job.date2]],
         // The table's doubles as int32 pairs: resident bytes are bytes.

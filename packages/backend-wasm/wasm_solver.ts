@@ -6,7 +6,7 @@
  * @module
  */
 import type { CholeskyPlan, NetworkScatter, ScratchBounded, Solver } from "@vinsar/core";
-import { gatherLanes, scatterLanes, WasmArena } from "./wasm_memory.ts";
+import { choleskyPlanArrays, gatherLanes, scatterLanes, WasmArena } from "./wasm_memory.ts";
 import { bindDgemm } from "./wasm_dgemm.ts";
 import { bindReductions } from "./wasm_reductions.ts";
 import { bindNetworkLanes } from "./wasm_network_lanes.ts";
@@ -36,19 +36,14 @@ export interface WasmSolverOptions {
 }
 
 /** The WASM solver, with its memory and optional per-kernel profile. */
-export interface WasmSolver extends Solver, ScratchBounded {
+export interface WasmSolver
+  extends
+    Omit<Solver, "referenceObservations">,
+    Required<Pick<Solver, "referenceObservations">>,
+    ScratchBounded {
   readonly arena: WasmArena;
   /** See {@link Solver.blockBuffer}: a region at the bottom of the module's shared memory. */
   blockBuffer(length: number): Float32Array;
-  /** See {@link Solver.referenceObservations}: blocks in the block region only. */
-  referenceObservations(
-    phase: Float32Array,
-    numObs: number,
-    pixels: number,
-    refPhase: Float32Array,
-    zeroIsNoData: boolean,
-    count: Int32Array,
-  ): boolean;
   /** Bound of the module memory used for call data: two slabs (see {@link ScratchBounded}). */
   readonly scratchBytes: number;
   /** Per-kernel timings when created with `profile: true`, else null. */
@@ -115,16 +110,7 @@ export function wasmSolverFromInstance(
     if (to <= from) return;
     const { n, nnz } = plan;
     const [[cp, ri, up, ut, ua, ub, rp, rs]] = arena.resident([
-      [plan, [
-        plan.colPtr,
-        plan.rowIdx,
-        plan.updPtr,
-        plan.updTarget,
-        plan.updA,
-        plan.updB,
-        plan.runPtr,
-        plan.runStart,
-      ]],
+      [plan, choleskyPlanArrays(plan)],
     ]) as [number[]];
     // At most 256 lanes per call: with more, the lane-fastest stride (lanes x 8 bytes)
     // reaches 4 kB, defeating the hardware prefetch and mapping every entry of a tile to
@@ -215,14 +201,14 @@ export function wasmSolverFromInstance(
     }
   }
 
-  function referenceObservations(
-    phase: Float32Array,
-    numObs: number,
-    pixels: number,
-    refPhase: Float32Array,
-    zeroIsNoData: boolean,
-    count: Int32Array,
-  ): boolean {
+  const referenceObservations: WasmSolver["referenceObservations"] = (
+    phase,
+    numObs,
+    pixels,
+    refPhase,
+    zeroIsNoData,
+    count,
+  ) => {
     const oPh = arena.blockOffset(phase);
     if (oPh < 0 || phase.length < numObs * pixels) return false;
     const t0 = now();
@@ -235,7 +221,7 @@ export function wasmSolverFromInstance(
     count.set(arena.i32.subarray(oCount >> 2, (oCount >> 2) + pixels));
     record("referenceObservations", t0, t1, t2, now());
     return true;
-  }
+  };
 
   return {
     name: "wasm",

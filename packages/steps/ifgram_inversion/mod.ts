@@ -355,9 +355,7 @@ async function invert(
         workers: executor.threads > 1 ? executor.threads : 0,
         outputSets: executor.capacity,
         budgetBytes: resources.budgetBytes,
-        // Larger blocks bring no speed, only fresh memory to fault in: cap them. Reads are
-        // staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
-        blockCapBytes: BLOCK_CAP_BYTES,
+        // Reads are staged a few MB at a time in each h5wasm heap, beside HDF5's chunk caches.
         ioReserveBytes: IO_RESERVE_BYTES,
         // Each thread's covariance batches and pattern cache.
         threadScratchBytes: covRef ? covarianceScratchBytes(N) : 0,
@@ -371,6 +369,7 @@ async function invert(
           alignRows: chunkRows,
           maxRows: rows,
         });
+      // Larger units bring no speed, only fresh memory to fault in: their data is capped.
       let plan = units(BLOCK_CAP_BYTES, maxRows);
       if (plan.rowsPerBlock < chunkRows) {
         // HDF5 reads a whole chunk for every unit that touches it: below one chunk row, the
