@@ -117,6 +117,24 @@ Deno.test("the bundle (dist/vinsar.js + worker.js) runs its steps on worker thre
       }
     });
 
+    await t.step("without worker.js, the bundle warns and inverts in one thread", async () => {
+      // The workers started with the command cannot load: they must not end the process.
+      const lone = `${dir}/lone`;
+      Deno.mkdirSync(`${lone}/dist`, { recursive: true });
+      Deno.mkdirSync(`${lone}/run`);
+      for (const e of Deno.readDirSync(dist)) {
+        if (e.name !== "worker.js") Deno.symlinkSync(`${dist}/${e.name}`, `${lone}/dist/${e.name}`);
+      }
+      Deno.copyFileSync(`${dir}/src/ifgramStack.h5`, `${lone}/run/ifgramStack.h5`);
+      const args = ["ifgram_inversion", "ifgramStack.h5", "-w", "var", "--workers", "2"];
+      const r = await run(`${lone}/dist/vinsar.js`, [...args, "--backend", "wasm"], `${lone}/run`);
+      strictEqual(r.code, 0, r.out);
+      ok(/worker threads unavailable/.test(r.out), r.out);
+      for (const f of ["timeseries.h5", "temporalCoherence.h5", "numInvIfgram.h5"]) {
+        await assertSameH5(`${dir}/src/${f}`, `${lone}/run/${f}`);
+      }
+    });
+
     await t.step("timeseries2velocity and timeseries_rms --workers 2 on the pool", async () => {
       const [, fit] = await both([
         ...["timeseries2velocity", "timeseries.h5", "-o", "velocity.h5", "--save-res"],

@@ -105,19 +105,22 @@ export async function run(given: IfgramInversionOptions): Promise<IfgramInversio
  * A large stack is inverted on worker threads: start them now (see `prestartWorkers`), so
  * that their start (a runtime, the kernels, the HDF5 library) overlaps opening the stack
  * and planning; the run's pool takes them over. Whoever calls this stops the ones not taken
- * with `stopPrestartedWorkers` (`run` does, for those it started). Nothing is started for a
- * small stack, one thread or `--update`.
+ * with `stopPrestartedWorkers` (`run` does, for those it started). Nothing is started for one
+ * thread, `--update`, or a small stack unless `--workers` asks for threads.
  */
 export function prestartInversionWorkers(
   options: Pick<IfgramInversionOptions, "stackFile" | "workers" | "updateMode" | "backend">,
 ): void {
   const threads = Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1);
   if (!(threads >= 2) || options.updateMode) return;
-  try {
-    // About 10 bytes per value of the observations (phase, coherence, connectComponent).
-    if (Deno.statSync(options.stackFile).size < 10 * POOL_MIN_WORK) return;
-  } catch {
-    return;
+  // Threads asked for are used whatever the size; by default a small stack stays in one.
+  if (options.workers === undefined) {
+    try {
+      // About 10 bytes per value of the observations (phase, coherence, connectComponent).
+      if (Deno.statSync(options.stackFile).size < 10 * POOL_MIN_WORK) return;
+    } catch {
+      return;
+    }
   }
   const workers = threads - (sharesMain(threads) ? 1 : 0);
   prestartWorkers("ifgram_inversion", workers, options.backend);

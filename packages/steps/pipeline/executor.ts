@@ -115,12 +115,25 @@ export function prestartWorkers(kernel: KernelName, workers: number, backend?: s
   const hint: WorkerHint = backend && backend !== "auto" ? { backend, kernel } : { kernel };
   const started: Worker[] = [];
   try {
-    for (let i = 0; i < workers; i++) started.push(spawnWorker(hint));
+    for (let i = 0; i < workers; i++) {
+      const w = spawnWorker(hint);
+      // A worker that cannot load (e.g. a bundle without its worker file) must not take the
+      // process down before a pool handles its errors: it is dropped, and the pool's own
+      // workers report why.
+      w.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        failedToStart.add(w);
+      };
+      started.push(w);
+    }
   } catch {
     // Workers unavailable here: the pool's own start reports it.
   }
   prestarted.set(kernel, started);
 }
+
+/** Workers started ahead that failed before a pool took them. */
+const failedToStart = new WeakSet<Worker>();
 
 /** Whether workers of `kernel` were started ahead and wait for a pool. */
 export function hasPrestartedWorkers(kernel: KernelName): boolean {
@@ -132,8 +145,9 @@ function takePrestarted(kernel: KernelName, n: number): Worker[] {
   const ws = prestarted.get(kernel);
   if (!ws) return [];
   prestarted.delete(kernel);
-  const taken = ws.splice(0, n);
-  for (const w of ws) w.terminate();
+  const alive = ws.filter((w) => !failedToStart.has(w));
+  const taken = alive.splice(0, n);
+  for (const w of ws) if (!taken.includes(w)) w.terminate();
   return taken;
 }
 
