@@ -6,9 +6,12 @@
  * - to a worker: `{ type: "init", kernel, backend, spec }`, then `{ type: "run", task }` (a
  *   kernel that reads its own inputs opens them after `init`; tasks wait for that);
  * - from a worker: `{ type: "ready" }`, `{ type: "done", result }` or
- *   `{ type: "error", message }` (which rejects the task).
+ *   `{ type: "error", message, kind }` (which rejects the task: with an error of the same kind
+ *   when it is one the user is told about in one line, an input or HDF5 error).
  * @module
  */
+import { InputError } from "@vinsar/core";
+import { H5Error } from "@vinsar/hdf5";
 import type { Kernel } from "./kernel.ts";
 import type { KernelName } from "./kernels.ts";
 
@@ -53,7 +56,24 @@ export class LocalExecutor<Task, Result> implements Executor<Task, Result> {
 type Reply<Result> =
   | { type: "ready" }
   | { type: "done"; result: Result }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string; kind?: string };
+
+/**
+ * A worker's error as the caller's: an input, HDF5 or range error keeps its kind and message
+ * (the file or flag at fault, told in one line); anything else is the worker's failure.
+ */
+function workerError(data: { message: string; kind?: string }): Error {
+  switch (data.kind) {
+    case "InputError":
+      return new InputError(data.message);
+    case "H5Error":
+      return new H5Error(data.message);
+    case "RangeError":
+      return new RangeError(data.message);
+    default:
+      return new Error(`worker: ${data.message}`);
+  }
+}
 
 /** Post `message` to `worker` and resolve with its next reply ("error" rejects). */
 function request<Result>(
@@ -63,7 +83,7 @@ function request<Result>(
 ): Promise<Reply<Result>> {
   return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<Reply<Result>>) => {
-      if (e.data.type === "error") reject(new Error(`worker: ${e.data.message}`));
+      if (e.data.type === "error") reject(workerError(e.data));
       else resolve(e.data);
     };
     worker.onerror = (e: ErrorEvent) => {
@@ -202,7 +222,7 @@ export class WorkerPool<Task, Result> implements Executor<Task, Result> {
       this.#pending.set(w, pending);
       w.onmessage = (e: MessageEvent<Reply<Result>>) => {
         const p = pending.shift();
-        if (e.data.type === "error") p?.reject(new Error(`worker: ${e.data.message}`));
+        if (e.data.type === "error") p?.reject(workerError(e.data));
         else p?.resolve(e.data);
         this.#waiting.shift()?.();
       };

@@ -62,6 +62,10 @@ self.onmessage = async (e: MessageEvent<Message>) => {
     const result = kernel.run(msg.task);
     self.postMessage({ type: "done", result }, kernel.transfer?.(result) ?? []);
   } catch (err) {
-    self.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
+    self.postMessage({
+      type: "error",
+      message: err instanceof Error ? err.message : String(err),
+      kind: err instanceof Error ? err.name : undefined,
+    });
   }
 };
