@@ -34,8 +34,6 @@ type Scene = simulate.SimulatedScene;
 export interface IfgramPlan {
   /** Date phases kept in memory (else in a scratch file). */
   inMemory: boolean;
-  /** Chunk rows of the stack's big datasets (h5py's automatic chunks, as MintPy writes them). */
-  chunkRows: number;
   /** Row units, whole numbers of chunks (except under `maxBlockRows`). */
   units: Chunker;
 }
@@ -62,7 +60,7 @@ export function planIfgramUnits(
   };
   // Units of whole chunk rows (MintPy's chunks: a few tens of rows): each chunk written once.
   const chunkRows = simulatedStackChunks(K, L, W).float32[1]!;
-  return { inMemory, chunkRows, units: planRowUnits({ ...budget, alignRows: chunkRows }) };
+  return { inMemory, units: planRowUnits({ ...budget, alignRows: chunkRows }) };
 }
 
 /** Date phases of the whole image in one array (N * L * W). */
